@@ -24,7 +24,7 @@ final class Describe {
 
     static String ide(IdeSlot slot) {
         if (slot instanceof IdeSlot.Disk d) {
-            return "disk " + d.image() + " (" + d.format() + (d.isReadOnly() ? ", read-only" : "") + ")";
+            return "disk " + d.image() + " (" + d.format() + (d.readOnly() ? ", read-only" : "") + ")";
         } else if (slot instanceof IdeSlot.Cdrom c) {
             return "CD-ROM" + (c.iso() == null ? ", empty" : " " + c.iso());
         }
@@ -33,7 +33,7 @@ final class Describe {
 
     static String floppy(FloppyDrive drive) {
         if (drive instanceof FloppyDrive.Image i) {
-            return i.image() + (i.isReadOnly() ? " (read-only)" : "");
+            return i.image() + (i.readOnly() ? " (read-only)" : "");
         }
         return "empty";
     }

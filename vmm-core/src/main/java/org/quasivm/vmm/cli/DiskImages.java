@@ -62,6 +62,22 @@ final class DiskImages {
         return disk;
     }
 
+    /** The format to record for an existing image: raw, or a refusal naming the format this build cannot open. */
+    static String formatOf(Path image) {
+        try {
+            if (Files.isRegularFile(image)) {
+                String format = probe(image);
+                if (format != null) {
+                    throw new CliFailure(ExitCodes.UNSUPPORTED, image + " is a " + format
+                            + " image; this build attaches raw images only");
+                }
+            }
+            return "raw";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The name of a non-raw format recognised by its magic, or null when the file looks raw. */
     static String probe(Path p) throws IOException {
         byte[] head = new byte[1024];

@@ -50,8 +50,17 @@ public record DefinitionEdit(List<String> path, String value) {
         return String.join(".", path);
     }
 
-    /** Applies the change to a definition tree; {@code cwd} anchors relative host file names. */
-    public void apply(ObjectNode definition, Path cwd) {
+    /** Names the format of an existing disk image (by its magic), or throws for one that cannot be attached. */
+    @FunctionalInterface
+    public interface FormatProbe {
+        String formatOf(Path image);
+    }
+
+    /**
+     * Applies the change to a definition tree; {@code cwd} anchors relative host file names, {@code probe} names the
+     * format of an image attached with the {@code disk:IMAGE} short form.
+     */
+    public void apply(ObjectNode definition, Path cwd, FormatProbe probe) {
         ObjectNode parent = definition;
         for (int i = 0; i < path.size() - 1; i++) {
             JsonNode next = parent.get(path.get(i));
@@ -64,10 +73,10 @@ public record DefinitionEdit(List<String> path, String value) {
             parent = (ObjectNode) next;
         }
         String field = path.get(path.size() - 1);
-        parent.set(field, valueFor(parent.get(field), field, cwd));
+        parent.set(field, valueFor(parent.get(field), field, cwd, probe));
     }
 
-    private JsonNode valueFor(JsonNode current, String field, Path cwd) {
+    private JsonNode valueFor(JsonNode current, String field, Path cwd, FormatProbe probe) {
         String v = value;
         if (v.startsWith("{") || v.startsWith("[") || v.startsWith("\"")) {
             return json(v);
@@ -79,7 +88,7 @@ public record DefinitionEdit(List<String> path, String value) {
             return guess(v);
         }
         if (current.isObject() && current.has("type")) {
-            return shortForm(v, cwd);
+            return shortForm(v, cwd, probe);
         }
         if (current.isArray()) {
             ArrayNode a = NODES.arrayNode();
@@ -95,7 +104,7 @@ public record DefinitionEdit(List<String> path, String value) {
     }
 
     /** {@code type} or {@code type:argument}; the argument goes to the field that type uses. */
-    private static JsonNode shortForm(String v, Path cwd) {
+    private static JsonNode shortForm(String v, Path cwd, FormatProbe probe) {
         int colon = v.indexOf(':');
         String type = colon < 0 ? v : v.substring(0, colon);
         String arg = colon < 0 ? null : v.substring(colon + 1);
@@ -105,7 +114,10 @@ public record DefinitionEdit(List<String> path, String value) {
         }
         switch (type) {
             case "file", "socket" -> o.put("path", arg);
-            case "disk" -> o.put("image", hostFile(arg, cwd));
+            case "disk" -> {
+                String image = hostFile(arg, cwd);
+                o.put("image", image).put("format", probe.formatOf(Path.of(image))).put("readOnly", false);
+            }
             case "cdrom" -> o.put("iso", hostFile(arg, cwd));
             case "image" -> o.put("image", hostFile(arg, cwd));
             case "linux" -> o.put("kernel", hostFile(arg, cwd));

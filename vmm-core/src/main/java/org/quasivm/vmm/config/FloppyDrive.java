@@ -14,9 +14,10 @@ public sealed interface FloppyDrive {
 
     record Empty() implements FloppyDrive { }
 
+    /** An image file; {@code readOnly} (write protect) is false when left out. */
     record Image(String image, Boolean readOnly) implements FloppyDrive {
-        public boolean isReadOnly() {
-            return Boolean.TRUE.equals(readOnly);
+        public Image {
+            readOnly = Boolean.TRUE.equals(readOnly);
         }
     }
 }

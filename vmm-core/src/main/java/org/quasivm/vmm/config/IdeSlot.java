@@ -16,10 +16,10 @@ public sealed interface IdeSlot {
     /** Nothing attached. */
     record Empty() implements IdeSlot { }
 
-    /** A hard disk on an image file. */
+    /** A hard disk on an image file; {@code readOnly} is false when left out. */
     record Disk(String image, ImageFormat format, Boolean readOnly) implements IdeSlot {
-        public boolean isReadOnly() {
-            return Boolean.TRUE.equals(readOnly);
+        public Disk {
+            readOnly = Boolean.TRUE.equals(readOnly);
         }
     }
 

@@ -24,7 +24,7 @@ final class Describe {
 
     static String ide(IdeSlot slot) {
         if (slot instanceof IdeSlot.Disk d) {
-            return "disk " + d.image() + " (" + d.format() + (d.readOnly() ? ", read-only" : "") + ")";
+            return "disk " + d.image() + " (" + d.format().json() + (d.readOnly() ? ", read-only" : "") + ")";
         } else if (slot instanceof IdeSlot.Cdrom c) {
             return "CD-ROM" + (c.iso() == null ? ", empty" : " " + c.iso());
         }

@@ -51,7 +51,7 @@ final class ListCommand extends VmCommand implements Callable<Integer> {
         for (VmListing vm : vms) {
             if (vm.valid()) {
                 VmDefinition d = vm.definition();
-                out().printf(format, d.name(), d.uuid(), d.guestOs(), d.memoryMiB() + " MiB", d.cpu().executor());
+                out().printf(format, d.name(), d.uuid(), d.guestOs(), d.memoryMiB() + " MiB", d.cpu().executor().json());
             } else {
                 out().printf("%-20s (unreadable: %s)%n", vm.name(), vm.problem());
             }

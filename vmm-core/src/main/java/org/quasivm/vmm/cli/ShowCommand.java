@@ -35,9 +35,9 @@ final class ShowCommand extends VmCommand implements Callable<Integer> {
         }
         out().printf("Directory:   %s%n", registry.vmDirectory(name));
         out().printf("Memory:      %d MiB%n", def.memoryMiB());
-        out().printf("Executor:    %s%n", def.cpu().executor());
+        out().printf("Executor:    %s%n", def.cpu().executor().json());
         out().printf("Firmware:    %s%n", Describe.firmware(def.firmware()));
-        out().printf("Boot order:  %s%n", String.join(", ", def.bootOrder().stream().map(Object::toString).toList()));
+        out().printf("Boot order:  %s%n", String.join(", ", def.bootOrder().stream().map(b -> b.json()).toList()));
         var ide = def.storage().ide();
         out().printf("IDE 0:0:     %s%n", Describe.ide(ide.primaryMaster()));
         out().printf("IDE 0:1:     %s%n", Describe.ide(ide.primarySlave()));
@@ -50,7 +50,7 @@ final class ShowCommand extends VmCommand implements Callable<Integer> {
         out().printf("COM2:        %s%n", Describe.serial(def.serial().com2()));
         out().printf("Debug log:   firmware %s, POST codes %s%n", onOff(def.debug().firmwareLog()),
                 onOff(def.debug().postCodes()));
-        out().printf("Clock:       %s%n", def.clock());
+        out().printf("Clock:       %s%n", def.clock().json());
         out().printf("Snapshot:    %s%n", def.currentSnapshot() == null ? "none" : def.currentSnapshot());
         return ExitCodes.OK;
     }

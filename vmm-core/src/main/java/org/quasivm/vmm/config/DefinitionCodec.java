@@ -345,7 +345,7 @@ public final class DefinitionCodec {
                 StringBuilder sb = new StringBuilder("one of ");
                 Object[] constants = type.getEnumConstants();
                 for (int i = 0; i < constants.length; i++) {
-                    sb.append(i == 0 ? "" : ", ").append(constants[i]);
+                    sb.append(i == 0 ? "" : ", ").append(constants[i] instanceof JsonName n ? n.json() : constants[i]);
                 }
                 return sb.toString();
             }

@@ -153,7 +153,7 @@ public final class DefinitionValidator {
                 if (b == null) {
                     add("bootOrder[" + i + "]", "required value is missing");
                 } else if (!seen.add(b)) {
-                    add("bootOrder[" + i + "]", "'" + b + "' appears twice");
+                    add("bootOrder[" + i + "]", "'" + b.json() + "' appears twice");
                 }
             }
         }

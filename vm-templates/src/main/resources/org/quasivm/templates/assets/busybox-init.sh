@@ -1,0 +1,15 @@
+#!/bin/busybox sh
+# QuasiVM's demo guest: PID 1 of a busybox initramfs. Mounts /proc, /sys and /dev, then keeps a shell on the console.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /tmp
+mount -t devpts devpts /dev/pts 2>/dev/null
+hostname quasivm
+echo "QuasiVM guest: busybox initramfs up, kernel $(uname -r)"
+while true; do
+    setsid cttyhack sh -l
+    echo "QuasiVM guest: shell exited, starting another"
+done

@@ -63,6 +63,16 @@ final class Float80Arithmetic {
     long result2Sig;
     int flags;
 
+    /** {@link #memoryDenormal} bits: the x or y operand was converted from a float32/float64 denormal. */
+    static final int X_FROM_DENORMAL = 1;
+    static final int Y_FROM_DENORMAL = 2;
+
+    /**
+     * Set by the x87 after {@link #control} for an operand converted from m32fp/m64fp: the value is normal in the
+     * register format, but the source was denormal, so DE is due (unless a NaN takes precedence).
+     */
+    int memoryDenormal;
+
     private int roundingControl;
     private int precision;
     private int masks;
@@ -88,6 +98,12 @@ final class Float80Arithmetic {
         };
         masks = cw & X87.EXCEPTION_FLAGS;
         flags = 0;
+        memoryDenormal = 0;
+    }
+
+    private int operandClass(int se, long sig, int denormalBit) {
+        int c = Float80.classify(se, sig);
+        return c == NORMAL && (memoryDenormal & denormalBit) != 0 ? DENORMAL : c;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -103,8 +119,8 @@ final class Float80Arithmetic {
 
     private void addOrSubtract(int xSe, long xSig, int ySe, long ySig, boolean subtract) {
         flags = 0;
-        int cx = Float80.classify(xSe, xSig);
-        int cy = Float80.classify(ySe, ySig);
+        int cx = operandClass(xSe, xSig, X_FROM_DENORMAL);
+        int cy = operandClass(ySe, ySig, Y_FROM_DENORMAL);
         if (invalidOrNaN(xSe, xSig, cx, ySe, ySig, cy)) {
             return;
         }
@@ -177,8 +193,8 @@ final class Float80Arithmetic {
 
     void multiply(int xSe, long xSig, int ySe, long ySig) {
         flags = 0;
-        int cx = Float80.classify(xSe, xSig);
-        int cy = Float80.classify(ySe, ySig);
+        int cx = operandClass(xSe, xSig, X_FROM_DENORMAL);
+        int cy = operandClass(ySe, ySig, Y_FROM_DENORMAL);
         if (invalidOrNaN(xSe, xSig, cx, ySe, ySig, cy)) {
             return;
         }
@@ -216,8 +232,8 @@ final class Float80Arithmetic {
 
     void divide(int xSe, long xSig, int ySe, long ySig) {
         flags = 0;
-        int cx = Float80.classify(xSe, xSig);
-        int cy = Float80.classify(ySe, ySig);
+        int cx = operandClass(xSe, xSig, X_FROM_DENORMAL);
+        int cy = operandClass(ySe, ySig, Y_FROM_DENORMAL);
         if (invalidOrNaN(xSe, xSig, cx, ySe, ySig, cy)) {
             return;
         }
@@ -245,10 +261,7 @@ final class Float80Arithmetic {
                 invalid();
                 return;
             }
-            if (cx == DENORMAL) {
-                flags |= DE;
-            }
-            flags |= ZE;
+            flags |= ZE; // without DE for a denormal dividend
             setInfinity(sign);
             return;
         }
@@ -335,8 +348,8 @@ final class Float80Arithmetic {
     /** Compares x with y; {@code signaling} (FCOM) raises IE for QNaNs too, FUCOM only for SNaNs. */
     int compare(int xSe, long xSig, int ySe, long ySig, boolean signaling) {
         flags = 0;
-        int cx = Float80.classify(xSe, xSig);
-        int cy = Float80.classify(ySe, ySig);
+        int cx = operandClass(xSe, xSig, X_FROM_DENORMAL);
+        int cy = operandClass(ySe, ySig, Y_FROM_DENORMAL);
         if (cx == UNSUPPORTED || cy == UNSUPPORTED || cx == SNAN || cy == SNAN) {
             flags |= IE;
             return UNORDERED;
@@ -414,8 +427,8 @@ final class Float80Arithmetic {
     /** FSCALE: x * 2^trunc(y), rounded to 64 bits. */
     void scale(int xSe, long xSig, int ySe, long ySig) {
         flags = 0;
-        int cx = Float80.classify(xSe, xSig);
-        int cy = Float80.classify(ySe, ySig);
+        int cx = operandClass(xSe, xSig, X_FROM_DENORMAL);
+        int cy = operandClass(ySe, ySig, Y_FROM_DENORMAL);
         if (invalidOrNaN(xSe, xSig, cx, ySe, ySig, cy)) {
             return;
         }
@@ -446,8 +459,8 @@ final class Float80Arithmetic {
         int yExp = (ySe & EXP_MASK) - BIAS;
         if (cy == ZERO || cy == DENORMAL || yExp < 0) {
             n = 0;
-        } else if (yExp > 30) {
-            n = yNegative ? -(1 << 30) : (1 << 30);
+        } else if (yExp > 20) {
+            n = yNegative ? -(1 << 21) : (1 << 21); // far beyond any representable result either way
         } else {
             n = (int) (ySig >>> (63 - yExp));
             if (yNegative) {
@@ -498,12 +511,84 @@ final class Float80Arithmetic {
         }
     }
 
+    /** {@link #partialRemainder} for NaN and invalid operands: C0 and C3 keep their values, C1 and C2 clear. */
+    static final int NO_QUOTIENT = -1;
+
     /**
      * FPREM (truncating quotient) and FPREM1 (IEEE round-to-nearest quotient). Returns the condition bits:
      * C2 set while the reduction is incomplete, otherwise the three low quotient bits Q2/Q1/Q0 in C0/C3/C1.
      */
     int partialRemainder(int xSe, long xSig, int ySe, long ySig, boolean nearest) {
-        throw new UnsupportedOperationException("not supported yet: FPREM/FPREM1");
+        flags = 0;
+        int cx = Float80.classify(xSe, xSig);
+        int cy = Float80.classify(ySe, ySig);
+        if (invalidOrNaN(xSe, xSig, cx, ySe, ySig, cy)) {
+            return NO_QUOTIENT;
+        }
+        if (cx == INFINITY || cy == ZERO) {
+            invalid();
+            return NO_QUOTIENT;
+        }
+        if (cx == DENORMAL || cy == DENORMAL) {
+            flags |= DE;
+        }
+        if (cx == ZERO) {
+            set(xSe, xSig);
+            return 0;
+        }
+        if (cy == INFINITY) {
+            // The dividend itself, normalized (a tiny one is an underflow like any other result).
+            unpackA(xSe, xSig);
+            roundPack(aSign, aExp, aSig, 0, 64);
+            return 0;
+        }
+        unpackA(xSe, xSig);
+        unpackB(ySe, ySig);
+        int sign = aSign;
+        int d = aExp - bExp;
+        int divisorExp = bExp;
+        boolean partial = d >= 64;
+        if (partial) {
+            // Reduce by ST1 * 2^(d - n) with n = 32 + d mod 32, leaving an exponent difference below d - n + 1.
+            int n = 32 + (d & 31);
+            divisorExp = aExp - n;
+            d = n;
+        }
+        long q;
+        long r;
+        if (d < 0) {
+            q = 0;
+            r = aSig;
+            divisorExp = aExp;
+            if (nearest && d == -1 && Long.compareUnsigned(aSig, bSig) > 0) {
+                // |x| > |y|/2: quotient 1, remainder |y| - |x| with the opposite sign.
+                q = 1;
+                r = bSig - (aSig - bSig);
+                sign ^= SIGN;
+            }
+        } else {
+            long hi = d == 0 ? 0 : aSig >>> (64 - d);
+            q = divide128(hi, aSig << d, bSig);
+            r = remainder;
+            if (nearest && !partial) {
+                long rest = bSig - r;
+                int c = Long.compareUnsigned(r, rest);
+                if (c > 0 || (c == 0 && (q & 1) != 0)) {
+                    q++;
+                    r = rest;
+                    sign ^= SIGN;
+                }
+            }
+        }
+        if (r == 0) {
+            set(aSign, 0);
+        } else {
+            normalizeRoundPack(sign, divisorExp, r, 0, 64);
+        }
+        if (partial) {
+            return X87.C2;
+        }
+        return ((q & 4) != 0 ? X87.C0 : 0) | ((q & 2) != 0 ? X87.C3 : 0) | ((q & 1) != 0 ? X87.C1 : 0);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -747,27 +832,33 @@ final class Float80Arithmetic {
         int s = sign != 0 ? SIGN : 0;
         if (exp < minExp) {
             boolean tiny = isTinyAfterRounding(s, exp, sig0, sig1, bits, minExp);
-            if ((masks & UE) == 0) {
-                // Unmasked: a tiny result is flagged and, for a register, rescaled; a memory store is suppressed.
-                if (tiny) {
-                    flags |= UE;
-                    if (rescale) {
-                        exp += BIAS_ADJUST;
-                    }
+            if ((masks & UE) == 0 && tiny) {
+                // Unmasked: flagged; a register gets the result rescaled by 2^24576, a memory store is suppressed.
+                flags |= UE;
+                if (!rescale) {
+                    roundNormal(s, exp, sig0, sig1, bits, maxExp, false);
+                    return;
                 }
-            } else {
-                // Masked: denormalize, round at the same bit position, flag UE only if that lost precision.
-                shiftRightJamming(sig0, sig1, minExp - exp);
-                long r0 = t0;
-                long r1 = t1;
-                boolean inexact = roundingBits(r0, r1, bits) != 0;
-                long rounded = roundSignificand(s, r0, r1, bits);
-                if (inexact) {
-                    flags |= tiny ? PE | UE : PE;
+                if (exp + BIAS_ADJUST >= minExp) {
+                    roundNormal(s, exp + BIAS_ADJUST, sig0, sig1, bits, maxExp, true);
+                    return;
                 }
-                set(s | (rounded < 0 ? minExp : minExp - 1), rounded);
+                // Too small even for the rescaled range (FSCALE): a signed zero whatever the rounding.
+                flags |= PE;
+                set(s, 0);
                 return;
             }
+            // Masked: denormalize, round at the same bit position, flag UE only if that lost precision.
+            shiftRightJamming(sig0, sig1, minExp - exp);
+            long r0 = t0;
+            long r1 = t1;
+            boolean inexact = roundingBits(r0, r1, bits) != 0;
+            long rounded = roundSignificand(s, r0, r1, bits);
+            if (inexact) {
+                flags |= tiny ? PE | UE : PE;
+            }
+            set(s | (rounded < 0 ? minExp : minExp - 1), rounded);
+            return;
         }
         roundNormal(s, exp, sig0, sig1, bits, maxExp, rescale);
     }
@@ -780,6 +871,12 @@ final class Float80Arithmetic {
             exp++;
         }
         if (exp > maxExp) {
+            if ((masks & OE) == 0 && rescale && exp - BIAS_ADJUST > maxExp) {
+                // Too large even for the rescaled range (FSCALE): infinity whatever the rounding.
+                flags |= OE | PE | C1;
+                set(s | EXP_MASK, INTEGER_BIT);
+                return;
+            }
             if ((masks & OE) == 0) {
                 flags |= OE;
                 if (inexact) {

@@ -310,23 +310,26 @@ public final class X87 {
     private void arithmeticWithMemory(int reg) {
         int mSe = alu.resultSe;
         long mSig = alu.resultSig;
-        int loadFlags = alu.flags;
+        int memoryDenormal = (alu.flags & DE) != 0 ? 1 : 0;
         int st0 = physical(0);
         boolean empty = isEmpty(st0);
         switch (reg) {
-            case 2, 3 -> compare(st0, empty, mSe, mSig, loadFlags, false, reg == 3 ? 1 : 0);
+            case 2, 3 -> compare(st0, empty, mSe, mSig, memoryDenormal * Float80Arithmetic.Y_FROM_DENORMAL, false,
+                    reg == 3 ? 1 : 0);
             case 0, 1, 4, 6 -> {
                 if (empty) {
                     stackUnderflow(0, false);
                 } else {
-                    binary(reg, 0, se[st0], sig[st0], mSe, mSig, loadFlags, false);
+                    binary(reg, 0, se[st0], sig[st0], mSe, mSig, memoryDenormal * Float80Arithmetic.Y_FROM_DENORMAL,
+                            false);
                 }
             }
             case 5, 7 -> {
                 if (empty) {
                     stackUnderflow(0, false);
                 } else {
-                    binary(reg - 1, 0, mSe, mSig, se[st0], sig[st0], loadFlags, false);
+                    binary(reg - 1, 0, mSe, mSig, se[st0], sig[st0],
+                            memoryDenormal * Float80Arithmetic.X_FROM_DENORMAL, false);
                 }
             }
             default -> throw new AssertionError(reg);
@@ -345,6 +348,11 @@ public final class X87 {
         push(rSe, rSig, f);
     }
 
+    /** Whether a load pushes its value: only an unmasked IE stops it (a denormal source still loads). */
+    private boolean loadAllowed(int f) {
+        return (f & ~cw & IE) == 0;
+    }
+
     private void storeFloat32(long address, boolean pop, X87Host host) {
         int st0 = physical(0);
         int bits;
@@ -361,7 +369,7 @@ public final class X87 {
             host.write32(address, bits);
             finishStore(f, pop);
         } else {
-            signal(f);
+            signalSuppressedStore(f);
         }
     }
 
@@ -381,7 +389,7 @@ public final class X87 {
             host.write64(address, bits);
             finishStore(f, pop);
         } else {
-            signal(f);
+            signalSuppressedStore(f);
         }
     }
 
@@ -455,6 +463,14 @@ public final class X87 {
         return (f & ~cw & (IE | DE | ZE | OE | UE)) == 0;
     }
 
+    /** A store an unmasked exception suppressed: an unmasked OE/UE reports no PE, and C1 is cleared. */
+    private void signalSuppressedStore(int f) {
+        if ((f & ~cw & (OE | UE)) != 0) {
+            f &= ~(PE | C1);
+        }
+        signal(f);
+    }
+
     private void finishStore(int f, boolean pop) {
         signal(f);
         if (pop) {
@@ -511,7 +527,10 @@ public final class X87 {
             }
             case 0xDD -> {
                 switch (reg) {
-                    case 0 -> emptyMask |= 1 << physical(i); // FFREE
+                    case 0 -> { // FFREE
+                        emptyMask |= 1 << physical(i);
+                        sw &= ~C1;
+                    }
                     case 1 -> exchange(i);
                     case 2 -> storeRegister(i, false);
                     case 3 -> storeRegister(i, true);
@@ -524,7 +543,8 @@ public final class X87 {
                 switch (reg) {
                     case 0 -> { // FFREEP
                         emptyMask |= 1 << physical(i);
-                        top = (top + 1) & 7;
+                        sw &= ~C1;
+                        pop();
                     }
                     case 1 -> exchange(i);
                     case 2, 3 -> storeRegister(i, true);
@@ -563,13 +583,15 @@ public final class X87 {
             }
             case 4, 5 -> {
                 op = OP_SUB;
-                boolean stMinusOther = (reg == 4) != toStI; // D8 /4: ST0-ST(i); DC /4: ST0-ST(i) into ST(i)
+                // /4 is always ST0 - ST(i) and /5 ST(i) - ST0; only the destination differs (DC E0+i is FSUBR
+                // ST(i),ST0 by name, computing ST0 - ST(i)).
+                boolean stMinusOther = reg == 4;
                 a = stMinusOther ? 0 : i;
                 b = stMinusOther ? i : 0;
             }
             default -> {
                 op = OP_DIV;
-                boolean stOverOther = (reg == 6) != toStI;
+                boolean stOverOther = reg == 6;
                 a = stOverOther ? 0 : i;
                 b = stOverOther ? i : 0;
             }
@@ -590,7 +612,17 @@ public final class X87 {
             case 2 -> {
                 // D9 D0: FNOP
             }
-            case 3 -> storeRegister(i, true); // FSTP1 alias
+            case 3 -> { // D9 D8+i: FSTP1 on the 387, a store-and-pop that never signals on later x87s
+                int p0 = physical(0);
+                if (!isEmpty(p0)) {
+                    int pi = physical(i);
+                    se[pi] = se[p0];
+                    sig[pi] = sig[p0];
+                    emptyMask &= ~(1 << pi);
+                }
+                sw &= ~C1;
+                pop();
+            }
             case 4 -> {
                 switch (modrm) {
                     case 0xE0, 0xE1 -> changeSign(modrm == 0xE1);
@@ -637,8 +669,10 @@ public final class X87 {
     // ---------------------------------------------------------------------------------------------------------
     // Instruction bodies.
 
-    private void binary(int op, int dest, int aSe, long aSig, int bSe, long bSig, int loadFlags, boolean pop) {
+    private void binary(int op, int dest, int aSe, long aSig, int bSe, long bSig, int memoryDenormal,
+                        boolean pop) {
         alu.control(cw);
+        alu.memoryDenormal = memoryDenormal;
         switch (op) {
             case OP_ADD -> alu.add(aSe, aSig, bSe, bSig);
             case OP_MUL -> alu.multiply(aSe, aSig, bSe, bSig);
@@ -646,7 +680,7 @@ public final class X87 {
             case OP_DIV -> alu.divide(aSe, aSig, bSe, bSig);
             default -> throw new AssertionError(op);
         }
-        deliver(dest, alu.flags | loadFlags, pop);
+        deliver(dest, alu.flags, pop);
     }
 
     /** Signals the flags and, unless an unmasked IE/DE/ZE suppresses it, writes the ALU result to ST(dest). */
@@ -667,9 +701,22 @@ public final class X87 {
         return (f & ~cw & (IE | DE | ZE)) == 0;
     }
 
-    /** ORs exception flags into FSW, sets C1 from the flags (round-up or stack-overflow), and recomputes ES/B. */
+    /**
+     * ORs exception flags into FSW, sets C1 from the flags (round-up, or stack overflow versus underflow), and
+     * recomputes ES/B. An unmasked IE, DE or ZE stops the instruction before its result, so the flags a result
+     * would have raised (OE, UE, PE, round-up) are not reported.
+     */
     private void signal(int f) {
+        if ((f & SF) == 0 && (f & ~cw & (IE | DE | ZE)) != 0) {
+            f &= ~(OE | UE | PE | C1);
+        }
         sw = (sw & ~C1) | (f & (EXCEPTION_FLAGS | SF | C1));
+        updateSummary();
+    }
+
+    /** ORs exception flags into FSW leaving C1 alone (FCOMI, FCMOVcc without a stack fault). */
+    private void raise(int f) {
+        sw |= f & (EXCEPTION_FLAGS | SF);
         updateSummary();
     }
 
@@ -703,7 +750,7 @@ public final class X87 {
             vSig = Float80.INDEFINITE_SIG;
         }
         signal(f);
-        if (resultAllowed(f)) {
+        if (loadAllowed(f)) {
             top = newTop;
             se[newTop] = vSe;
             sig[newTop] = vSig;
@@ -719,14 +766,13 @@ public final class X87 {
     private void loadRegister(int i) {
         int p = physical(i);
         if (isEmpty(p)) {
-            int newTop = (top - 1) & 7;
-            if (!isEmpty(newTop)) {
-                push(0, 0, 0); // overflow takes precedence
-            } else {
-                signal(IE | SF);
-                if ((cw & IE) != 0) {
-                    push(Float80.INDEFINITE_SE, Float80.INDEFINITE_SIG, IE | SF);
-                }
+            // Underflow takes precedence over a full ST7: the indefinite is pushed over it.
+            signal(IE | SF);
+            if ((cw & IE) != 0) {
+                top = (top - 1) & 7;
+                se[top] = Float80.INDEFINITE_SE;
+                sig[top] = Float80.INDEFINITE_SIG;
+                emptyMask &= ~(1 << top);
             }
         } else {
             push(se[p], sig[p], 0);
@@ -796,7 +842,6 @@ public final class X87 {
             stackUnderflow(0, false);
             return;
         }
-        sw &= ~C1;
         if (host.condition(condition) != negate) {
             se[p0] = se[pi];
             sig[p0] = sig[pi];
@@ -820,7 +865,9 @@ public final class X87 {
         compare(physical(0), isEmpty(physical(0)) || isEmpty(pi), se[pi], sig[pi], 0, unordered, pops);
     }
 
-    private void compare(int st0, boolean empty, int bSe, long bSig, int loadFlags, boolean unordered, int pops) {
+    /** The condition codes are written even when an unmasked exception suppresses the pops. */
+    private void compare(int st0, boolean empty, int bSe, long bSig, int memoryDenormal, boolean unordered,
+                         int pops) {
         int f;
         int cc;
         if (empty) {
@@ -828,12 +875,13 @@ public final class X87 {
             cc = C3 | C2 | C0;
         } else {
             alu.control(cw);
+            alu.memoryDenormal = memoryDenormal;
             cc = conditionCodes(alu.compare(se[st0], sig[st0], bSe, bSig, !unordered));
-            f = alu.flags | loadFlags;
+            f = alu.flags;
         }
         signal(f & ~C1);
+        sw = (sw & ~(C0 | C2 | C3)) | cc;
         if (resultAllowed(f)) {
-            sw = (sw & ~(C0 | C2 | C3)) | cc;
             for (int k = 0; k < pops; k++) {
                 pop();
             }
@@ -862,14 +910,16 @@ public final class X87 {
             relation = alu.compare(se[p0], sig[p0], se[pi], sig[pi], !unordered);
             f = alu.flags;
         }
-        signal(f & ~C1);
-        if (resultAllowed(f)) {
-            boolean unord = relation == Float80Arithmetic.UNORDERED;
-            host.setComparisonFlags(unord || relation == Float80Arithmetic.EQUAL, unord,
-                    unord || relation == Float80Arithmetic.LESS);
-            if (pop) {
-                pop();
-            }
+        if ((f & SF) != 0) {
+            signal(f);
+        } else {
+            raise(f);
+        }
+        boolean unord = relation == Float80Arithmetic.UNORDERED;
+        host.setComparisonFlags(unord || relation == Float80Arithmetic.EQUAL, unord,
+                unord || relation == Float80Arithmetic.LESS);
+        if (pop && resultAllowed(f)) {
+            pop();
         }
     }
 
@@ -941,6 +991,7 @@ public final class X87 {
         int p0 = physical(0);
         int p1 = physical(1);
         if (isEmpty(p0) || isEmpty(p1)) {
+            sw &= ~C2;
             stackUnderflow(0, false);
             return;
         }
@@ -948,8 +999,12 @@ public final class X87 {
         int cc = alu.partialRemainder(se[p0], sig[p0], se[p1], sig[p1], ieee);
         int f = alu.flags;
         signal(f & ~C1);
-        if (resultAllowed(f)) {
+        if (cc == Float80Arithmetic.NO_QUOTIENT || !resultAllowed(f)) {
+            sw &= ~(C1 | C2);
+        } else {
             sw = (sw & ~(C0 | C1 | C2 | C3)) | cc;
+        }
+        if (resultAllowed(f)) {
             se[p0] = alu.resultSe;
             sig[p0] = alu.resultSig;
         }
@@ -959,10 +1014,7 @@ public final class X87 {
     private void extract() {
         int p0 = physical(0);
         if (isEmpty(p0)) {
-            stackUnderflow(0, false);
-            if ((cw & IE) != 0) {
-                push(Float80.INDEFINITE_SE, Float80.INDEFINITE_SIG, IE | SF);
-            }
+            underflowBothResults();
             return;
         }
         if (!isEmpty((top - 1) & 7)) {
@@ -977,6 +1029,21 @@ public final class X87 {
             se[p0] = alu.result2Se;
             sig[p0] = alu.result2Sig;
             push(alu.resultSe, alu.resultSig, f);
+        }
+    }
+
+    /** FXTRACT/FPTAN/FSINCOS with ST0 empty: ST0 and the pushed ST0 become indefinite (masked), C1 clear. */
+    private void underflowBothResults() {
+        signal(IE | SF);
+        if ((cw & IE) != 0) {
+            int p0 = physical(0);
+            se[p0] = Float80.INDEFINITE_SE;
+            sig[p0] = Float80.INDEFINITE_SIG;
+            emptyMask &= ~(1 << p0);
+            top = (top - 1) & 7;
+            se[top] = Float80.INDEFINITE_SE;
+            sig[top] = Float80.INDEFINITE_SIG;
+            emptyMask &= ~(1 << top);
         }
     }
 
@@ -1024,10 +1091,7 @@ public final class X87 {
     private void pushingTranscendental(int function) {
         int p0 = physical(0);
         if (isEmpty(p0)) {
-            stackUnderflow(0, false);
-            if ((cw & IE) != 0) {
-                push(Float80.INDEFINITE_SE, Float80.INDEFINITE_SIG, IE | SF);
-            }
+            underflowBothResults();
             return;
         }
         if (!isEmpty((top - 1) & 7)) {

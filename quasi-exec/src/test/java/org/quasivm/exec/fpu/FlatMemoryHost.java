@@ -18,7 +18,6 @@ final class FlatMemoryHost implements X87Host {
     boolean zf;
     boolean pf;
     boolean cf;
-    int conditionTrue = -1;
     boolean protectedMode = true;
     boolean operandSize32 = true;
     int codeSelector = 0x08;
@@ -87,7 +86,13 @@ final class FlatMemoryHost implements X87Host {
 
     @Override
     public boolean condition(int fcmovCondition) {
-        return fcmovCondition == conditionTrue;
+        return switch (fcmovCondition) {
+            case 0 -> cf;
+            case 1 -> zf;
+            case 2 -> cf || zf;
+            case 3 -> pf;
+            default -> throw new IllegalArgumentException("FCMOV condition " + fcmovCondition);
+        };
     }
 
     @Override

@@ -130,6 +130,9 @@ static void full(const uint8_t *in, uint8_t *out) {
     uint64_t flags;
     uint32_t ax;
     run(in, &flags, &ax);
+    /* FXRSTOR may have loaded MXCSR, which the C ABI expects callers to keep. */
+    uint32_t default_mxcsr = 0x1F80;
+    __asm__ volatile("ldmxcsr %0" : : "m"(default_mxcsr));
     memset(out, 0, 8);
     memcpy(out + 0, &ax, 2);
     out[2] = (uint8_t) (flags & FLAG_MASK);

@@ -795,6 +795,20 @@ final class Float80Arithmetic {
         set(exp, up ? truncated + 1 : truncated);
     }
 
+    /**
+     * Rounds a {@link Wide} result of a transcendental function to the register format (precision control does not
+     * apply). Unless {@code exact}, the value is known to lie strictly between representable neighbours, so a sticky
+     * bit is added below the 128 computed bits. PE is set either way, as the hardware does.
+     */
+    void roundWide(Wide w, boolean exact) {
+        if (w.isZero()) {
+            set(w.negative ? SIGN : 0, 0);
+            return;
+        }
+        roundPack(w.negative ? SIGN : 0, w.exp + BIAS, w.hi, exact ? w.lo : w.lo | 1, 64);
+        flags |= PE; // the x87 reports every computed transcendental result inexact, exact ones too
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Rounding.
 
@@ -971,7 +985,7 @@ final class Float80Arithmetic {
     // Special operands.
 
     /** Unsupported encodings and NaNs of a two-operand instruction (SDM vol. 1, table 4-7); true if handled. */
-    private boolean invalidOrNaN(int xSe, long xSig, int cx, int ySe, long ySig, int cy) {
+    boolean invalidOrNaN(int xSe, long xSig, int cx, int ySe, long ySig, int cy) {
         if (cx == UNSUPPORTED || cy == UNSUPPORTED) {
             invalid();
             return true;
@@ -1005,7 +1019,7 @@ final class Float80Arithmetic {
         return true;
     }
 
-    private void quietNaN(int xSe, long xSig) {
+    void quietNaN(int xSe, long xSig) {
         if ((xSig & QUIET_BIT) == 0) {
             flags |= IE;
         }
@@ -1013,16 +1027,16 @@ final class Float80Arithmetic {
     }
 
     /** Invalid operation: IE and the real indefinite. */
-    private void invalid() {
+    void invalid() {
         flags |= IE;
         set(Float80.INDEFINITE_SE, Float80.INDEFINITE_SIG);
     }
 
-    private void setInfinity(int sign) {
+    void setInfinity(int sign) {
         set(sign | EXP_MASK, INTEGER_BIT);
     }
 
-    private void set(int se, long sig) {
+    void set(int se, long sig) {
         resultSe = se & 0xFFFF;
         resultSig = sig;
     }
@@ -1094,12 +1108,18 @@ final class Float80Arithmetic {
      * {@link #remainder}. Two 32-bit digit steps of Knuth's algorithm D.
      */
     long divide128(long hi, long lo, long d) {
+        long q = quotient128(hi, lo, d);
+        remainder = lo - q * d;
+        return q;
+    }
+
+    /** The quotient of {@link #divide128} alone. */
+    static long quotient128(long hi, long lo, long d) {
         long dHigh = d >>> 32;
         long dLow = d & 0xFFFF_FFFFL;
         long q1 = divideDigit(hi, lo >>> 32, d, dHigh, dLow);
         long mid = (hi << 32 | lo >>> 32) - q1 * d;
         long q0 = divideDigit(mid, lo & 0xFFFF_FFFFL, d, dHigh, dLow);
-        remainder = (mid << 32 | (lo & 0xFFFF_FFFFL)) - q0 * d;
         return q1 << 32 | q0;
     }
 

@@ -1061,12 +1061,19 @@ public final class X87 {
     private void unaryTranscendental(int function) {
         int p = physical(0);
         if (isEmpty(p)) {
+            if (function != X87Transcendentals.F2XM1) {
+                sw &= ~C2;
+            }
             stackUnderflow(0, false);
             return;
         }
         alu.control(cw);
         int cc = transcendentals.unary(function, se[p], sig[p]);
         int f = alu.flags;
+        if (function == X87Transcendentals.F2XM1) { // no range limit, C2 untouched
+            deliver(0, f, false);
+            return;
+        }
         if (cc != 0) { // C2: argument out of range, ST0 unchanged
             sw = (sw & ~(C1 | C2)) | C2;
             return;
@@ -1091,10 +1098,12 @@ public final class X87 {
     private void pushingTranscendental(int function) {
         int p0 = physical(0);
         if (isEmpty(p0)) {
+            sw &= ~C2;
             underflowBothResults();
             return;
         }
         if (!isEmpty((top - 1) & 7)) {
+            sw &= ~C2;
             pushOverflowOverST0();
             return;
         }

@@ -51,7 +51,21 @@ class X87OracleTest {
         void shape(X87Operands ops, long[] st);
     }
 
-    record Operation(String name, int opcode, int[] modrms, Memory memory, Shaper shaper, boolean pushes) {
+    /** {@code numeric}: computes with its operands (1,000,000 cases); otherwise moves or controls (a tenth). */
+    record Operation(String name, int opcode, int[] modrms, Memory memory, Shaper shaper, boolean pushes,
+                     boolean numeric) {
+
+        Operation(String name, int opcode, int[] modrms, Memory memory, Shaper shaper, boolean pushes) {
+            this(name, opcode, modrms, memory, shaper, pushes, true);
+        }
+
+        Operation control() {
+            return new Operation(name, opcode, modrms, memory, shaper, pushes, false);
+        }
+
+        int cases() {
+            return numeric ? CASES : Math.max(1, CASES / 10);
+        }
     }
 
     private static int[] memoryForms(int... regs) {
@@ -123,27 +137,28 @@ class X87OracleTest {
                 false));
         ops.add(new Operation("FBSTP", 0xDF, memoryForms(6), Memory.NONE, X87OracleTest::integerOperands, false));
         ops.add(new Operation("FLD1/FLDL2T/FLDL2E/FLDPI/FLDLG2/FLDLN2/FLDZ", 0xD9,
-                new int[] {0xE8, 0xE9, 0xEA, 0xEB, 0xEC, 0xED, 0xEE}, Memory.NONE, null, true));
+                new int[] {0xE8, 0xE9, 0xEA, 0xEB, 0xEC, 0xED, 0xEE}, Memory.NONE, null, true).control());
         ops.add(op("FCHS/FABS", 0xD9, new int[] {0xE0, 0xE1}, Memory.NONE));
-        ops.add(new Operation("FLD ST(i)", 0xD9, new int[] {0xC0, 0xC1}, Memory.NONE, null, true));
-        ops.add(op("FXCH and aliases", 0xD9, new int[] {0xC9}, Memory.NONE));
-        ops.add(op("FXCH4", 0xDD, 0xC9));
-        ops.add(op("FXCH7", 0xDF, 0xC9));
-        ops.add(op("FST/FSTP ST(i)", 0xDD, new int[] {0xD0, 0xD1, 0xD8, 0xD9}, Memory.NONE));
-        ops.add(op("FSTP1", 0xD9, new int[] {0xD8, 0xD9}, Memory.NONE));
-        ops.add(op("FSTP8/FSTP9/FFREEP", 0xDF, new int[] {0xD0, 0xD1, 0xD8, 0xD9, 0xC0, 0xC1}, Memory.NONE));
-        ops.add(op("FFREE", 0xDD, new int[] {0xC0, 0xC1}, Memory.NONE));
+        ops.add(new Operation("FLD ST(i)", 0xD9, new int[] {0xC0, 0xC1}, Memory.NONE, null, true).control());
+        ops.add(op("FXCH and aliases", 0xD9, new int[] {0xC9}, Memory.NONE).control());
+        ops.add(op("FXCH4", 0xDD, 0xC9).control());
+        ops.add(op("FXCH7", 0xDF, 0xC9).control());
+        ops.add(op("FST/FSTP ST(i)", 0xDD, new int[] {0xD0, 0xD1, 0xD8, 0xD9}, Memory.NONE).control());
+        ops.add(op("FSTP1", 0xD9, new int[] {0xD8, 0xD9}, Memory.NONE).control());
+        ops.add(op("FSTP8/FSTP9/FFREEP", 0xDF, new int[] {0xD0, 0xD1, 0xD8, 0xD9, 0xC0, 0xC1}, Memory.NONE)
+                .control());
+        ops.add(op("FFREE", 0xDD, new int[] {0xC0, 0xC1}, Memory.NONE).control());
         ops.add(op("FCOM2/FCOMP3", 0xDC, new int[] {0xD1, 0xD9}, Memory.NONE));
         ops.add(op("FCOMP5", 0xDE, 0xD1));
-        ops.add(op("FINCSTP/FDECSTP/FNOP", 0xD9, new int[] {0xF6, 0xF7, 0xD0}, Memory.NONE));
+        ops.add(op("FINCSTP/FDECSTP/FNOP", 0xD9, new int[] {0xF6, 0xF7, 0xD0}, Memory.NONE).control());
         ops.add(op("FNCLEX/FNINIT/FNENI/FNDISI/FNSETPM", 0xDB, new int[] {0xE0, 0xE1, 0xE2, 0xE3, 0xE4},
-                Memory.NONE));
-        ops.add(op("FNSTSW AX", 0xDF, 0xE0));
-        ops.add(op("FCMOVB/E/BE/U", 0xDA, new int[] {0xC1, 0xC9, 0xD1, 0xD9, 0xC0}, Memory.NONE));
-        ops.add(op("FCMOVNB/NE/NBE/NU", 0xDB, new int[] {0xC1, 0xC9, 0xD1, 0xD9, 0xC0}, Memory.NONE));
-        ops.add(op("FLDCW", 0xD9, memoryForms(5), Memory.WORD));
-        ops.add(op("FNSTCW/FNSTSW m16", 0xD9, memoryForms(7), Memory.NONE));
-        ops.add(op("FNSTSW m16", 0xDD, memoryForms(7), Memory.NONE));
+                Memory.NONE).control());
+        ops.add(op("FNSTSW AX", 0xDF, 0xE0).control());
+        ops.add(op("FCMOVB/E/BE/U", 0xDA, new int[] {0xC1, 0xC9, 0xD1, 0xD9, 0xC0}, Memory.NONE).control());
+        ops.add(op("FCMOVNB/NE/NBE/NU", 0xDB, new int[] {0xC1, 0xC9, 0xD1, 0xD9, 0xC0}, Memory.NONE).control());
+        ops.add(op("FLDCW", 0xD9, memoryForms(5), Memory.WORD).control());
+        ops.add(op("FNSTCW/FNSTSW m16", 0xD9, memoryForms(7), Memory.NONE).control());
+        ops.add(op("FNSTSW m16", 0xDD, memoryForms(7), Memory.NONE).control());
         return ops;
     }
 
@@ -162,8 +177,9 @@ class X87OracleTest {
         FlatMemoryHost host = new FlatMemoryHost(64);
         long mismatches = 0;
         List<String> reports = new ArrayList<>();
-        for (int done = 0; done < CASES; done += BATCH) {
-            int n = Math.min(BATCH, CASES - done);
+        int cases = operation.cases();
+        for (int done = 0; done < cases; done += BATCH) {
+            int n = Math.min(BATCH, cases - done);
             ByteBuffer input = ByteBuffer.wrap(in).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < n; i++) {
                 generate(operation, ops, input, i * SIZE);
@@ -171,23 +187,23 @@ class X87OracleTest {
             X87Oracle.Pending pending = oracle.submit(X87Oracle.COMPACT, in, n);
             ByteBuffer output = ByteBuffer.wrap(mine).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < n; i++) {
-                simulate(x87, host, input, output, i * SIZE);
+                CompactRecords.simulate(x87, host, input, output, i * SIZE);
             }
             byte[] theirs = pending.replies();
             for (int i = 0; i < n; i++) {
                 if (!java.util.Arrays.equals(mine, i * SIZE, (i + 1) * SIZE, theirs, i * SIZE, (i + 1) * SIZE)) {
                     mismatches++;
                     if (reports.size() < MAX_REPORTED) {
-                        reports.add(describe(input, i * SIZE, theirs, mine));
+                        reports.add(CompactRecords.describe(input, i * SIZE, theirs, mine));
                     }
                 }
             }
         }
         if (mismatches != 0) {
-            System.out.println(operation.name() + ": " + mismatches + " of " + CASES + " differ");
+            System.out.println(operation.name() + ": " + mismatches + " of " + cases + " differ");
             reports.forEach(System.out::println);
         }
-        assertEquals(0, mismatches, operation.name() + ": " + mismatches + " of " + CASES
+        assertEquals(0, mismatches, operation.name() + ": " + mismatches + " of " + cases
                 + " cases differ from the host x87; first: " + (reports.isEmpty() ? "" : reports.get(0)));
     }
 
@@ -284,77 +300,4 @@ class X87OracleTest {
         }
     }
 
-    // ---------------------------------------------------------------------------------------------------------
-    // The Java side: the same record through X87.
-
-    private static void simulate(X87 x87, FlatMemoryHost host, ByteBuffer in, ByteBuffer out, int at) {
-        int opcode = in.get(at) & 0xFF;
-        int modrm = in.get(at + 1) & 0xFF;
-        int flags = in.get(at + 3) & 0xFF;
-        int cw = in.getShort(at + 4) & 0xFFFF;
-        int sw = in.getShort(at + 6) & 0xFFFF;
-        int tw = in.getShort(at + 8) & 0xFFFF;
-        int top = (sw >> 11) & 7;
-        x87.initialize();
-        for (int r = 0; r < 8; r++) {
-            x87.setRegister(r, 0, 0);
-        }
-        x87.setRegister(top, in.getShort(at + 20), in.getLong(at + 12));
-        x87.setRegister((top + 1) & 7, in.getShort(at + 30), in.getLong(at + 22));
-        x87.loadControlWord(cw);
-        x87.loadStatusWord(sw);
-        x87.loadFullTagWord(tw);
-        for (int i = 0; i < 64; i++) {
-            host.memory.put(i, i < 16 ? in.get(at + 32 + i) : 0);
-        }
-        host.cf = (flags & 1) != 0;
-        host.pf = (flags & 4) != 0;
-        host.zf = (flags & 0x40) != 0;
-        host.ax = 0;
-        host.operandSize32 = true;
-        host.protectedMode = true;
-        try {
-            x87.execute(opcode, modrm, 0, 0, 0, host);
-        } catch (RuntimeException e) {
-            for (int i = 0; i < SIZE; i++) {
-                out.put(at + i, (byte) 0xEE); // never what the oracle says
-            }
-            return;
-        }
-        int newTop = (x87.statusWord() >> 11) & 7;
-        out.putShort(at, (short) x87.controlWord());
-        out.putShort(at + 2, (short) x87.statusWord());
-        out.putShort(at + 4, (short) x87.fullTagWord());
-        out.putShort(at + 6, (short) host.ax);
-        out.put(at + 8, (byte) ((host.cf ? 1 : 0) | (host.pf ? 4 : 0) | (host.zf ? 0x40 : 0)));
-        out.put(at + 9, (byte) 0);
-        out.putShort(at + 10, (short) 0);
-        out.putLong(at + 12, x87.registerSig(newTop));
-        out.putShort(at + 20, (short) x87.registerSe(newTop));
-        out.putLong(at + 22, x87.registerSig((newTop + 1) & 7));
-        out.putShort(at + 30, (short) x87.registerSe((newTop + 1) & 7));
-        for (int i = 0; i < 16; i++) {
-            out.put(at + 32 + i, host.memory.get(i));
-        }
-    }
-
-    private static String describe(ByteBuffer in, int at, byte[] theirs, byte[] mine) {
-        ByteBuffer t = ByteBuffer.wrap(theirs).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer m = ByteBuffer.wrap(mine).order(ByteOrder.LITTLE_ENDIAN);
-        return String.format("  %02X %02X cw=%04X sw=%04X tw=%04X fl=%02X st0=%s st1=%s mem=%016X%016X%n"
-                        + "    host: %s%n    ours: %s",
-                in.get(at), in.get(at + 1), in.getShort(at + 4), in.getShort(at + 6), in.getShort(at + 8),
-                in.get(at + 3), ext(in, at + 12), ext(in, at + 22), in.getLong(at + 40), in.getLong(at + 32),
-                result(t, at), result(m, at));
-    }
-
-    private static String result(ByteBuffer b, int at) {
-        return String.format("cw=%04X sw=%04X tw=%04X ax=%04X fl=%02X st0=%s st1=%s mem=%016X%016X",
-                b.getShort(at), b.getShort(at + 2), b.getShort(at + 4), b.getShort(at + 6), b.get(at + 8),
-                ext(b, at + 12), ext(b, at + 22), b.getLong(at + 40), b.getLong(at + 32));
-    }
-
-    private static String ext(ByteBuffer b, int at) {
-        return String.format("%04X:%016X", b.getShort(at + 8), b.getLong(at));
-    }
 }

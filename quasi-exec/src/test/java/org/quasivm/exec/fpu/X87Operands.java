@@ -218,11 +218,18 @@ final class X87Operands {
         };
     }
 
-    /** A valid packed BCD value (low 8 bytes, high 2 bytes) with a random number of digits. */
+    /** A packed BCD value (low 8 bytes, high 2 bytes): mostly valid with a random number of digits. */
     long bcdLow;
     int bcdHigh;
 
     void bcd() {
+        if (chance(15)) {
+            // Nibbles above 9 and junk in the sign byte: undefined by the SDM, but hardware counts each nibble
+            // with its binary value and ignores sign-byte bits 0-6.
+            bcdLow = random.nextLong();
+            bcdHigh = random.nextInt(0x10000);
+            return;
+        }
         int digits = random.nextInt(19);
         long low = 0;
         int high = 0;

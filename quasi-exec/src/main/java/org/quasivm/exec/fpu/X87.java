@@ -136,6 +136,19 @@ public final class X87 {
         return X87Opcodes.isDefined(opcode, modrm);
     }
 
+    /**
+     * How many bytes the memory form of this instruction accesses at {@code linearAddress}, for the CPU's
+     * segment-limit checks before {@link #execute}; 0 for register forms and undefined encodings.
+     */
+    public static int memoryOperandBytes(int opcode, int modrm, boolean operandSize32) {
+        return X87Opcodes.memoryOperandBytes(opcode, modrm, operandSize32);
+    }
+
+    /** Whether the memory form writes its operand (a write-protected or read-only segment then faults). */
+    public static boolean writesMemory(int opcode, int modrm) {
+        return X87Opcodes.writesMemory(opcode, modrm);
+    }
+
     /** FSW.ES: an unmasked exception is pending and the next waiting instruction signals it. */
     public boolean unmaskedExceptionPending() {
         return (sw & ES) != 0;

@@ -40,6 +40,54 @@ final class X87Opcodes {
         };
     }
 
+    /**
+     * Bytes a memory form accesses (for the CPU's segment-limit checks), or 0 for register forms and undefined
+     * encodings. {@code operandSize32} selects the 14/28-byte environment and 94/108-byte FSAVE image.
+     */
+    static int memoryOperandBytes(int opcode, int modrm, boolean operandSize32) {
+        if ((modrm & 0xC0) == 0xC0 || !isDefined(opcode, modrm)) {
+            return 0;
+        }
+        int reg = (modrm >> 3) & 7;
+        int environment = operandSize32 ? 28 : 14;
+        return switch (opcode) {
+            case 0xD8, 0xDA -> 4;
+            case 0xDC -> 8;
+            case 0xDE -> 2;
+            case 0xD9 -> switch (reg) {
+                case 4, 6 -> environment;
+                case 5, 7 -> 2;
+                default -> 4;
+            };
+            case 0xDB -> reg == 5 || reg == 7 ? 10 : 4;
+            case 0xDD -> switch (reg) {
+                case 4, 6 -> environment + 80;
+                case 7 -> 2;
+                default -> 8;
+            };
+            default -> switch (reg) { // DF
+                case 4, 6 -> 10;
+                case 5, 7 -> 8;
+                default -> 2;
+            };
+        };
+    }
+
+    /** Whether a memory form writes its operand (stores, FNSTENV, FNSAVE, FNSTCW, FNSTSW); false otherwise. */
+    static boolean writesMemory(int opcode, int modrm) {
+        if ((modrm & 0xC0) == 0xC0 || !isDefined(opcode, modrm)) {
+            return false;
+        }
+        int reg = (modrm >> 3) & 7;
+        return switch (opcode) {
+            case 0xD9 -> reg == 2 || reg == 3 || reg == 6 || reg == 7;
+            case 0xDB -> reg == 2 || reg == 3 || reg == 7;
+            case 0xDD -> reg == 2 || reg == 3 || reg == 6 || reg == 7;
+            case 0xDF -> reg == 2 || reg == 3 || reg == 6 || reg == 7;
+            default -> false;
+        };
+    }
+
     /** False for FNINIT, FNCLEX, FNSTSW (both forms), FNSTCW, FNSTENV and FNSAVE; true for everything else. */
     static boolean isWaiting(int opcode, int modrm) {
         int reg = (modrm >> 3) & 7;

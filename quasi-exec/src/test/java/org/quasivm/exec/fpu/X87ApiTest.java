@@ -82,6 +82,26 @@ class X87ApiTest {
     }
 
     @Test
+    void memoryOperandSizesFollowTheFormats() {
+        assertEquals(4, X87.memoryOperandBytes(0xD8, 0x00, true));
+        assertEquals(8, X87.memoryOperandBytes(0xDC, 0x38, true));
+        assertEquals(10, X87.memoryOperandBytes(0xDB, 0x28, true)); // FLD m80
+        assertEquals(10, X87.memoryOperandBytes(0xDF, 0x30, true)); // FBSTP
+        assertEquals(8, X87.memoryOperandBytes(0xDF, 0x38, true));  // FISTP m64
+        assertEquals(28, X87.memoryOperandBytes(0xD9, 0x30, true)); // FNSTENV
+        assertEquals(94, X87.memoryOperandBytes(0xDD, 0x30, false)); // FNSAVE, 16-bit
+        assertEquals(0, X87.memoryOperandBytes(0xD8, 0xC1, true));
+    }
+
+    @Test
+    void storesAreMemoryWritesAndLoadsAreNot() {
+        assertTrue(X87.writesMemory(0xDD, 0x18));  // FSTP m64
+        assertTrue(X87.writesMemory(0xDD, 0x38));  // FNSTSW m16
+        assertFalse(X87.writesMemory(0xDD, 0x20)); // FRSTOR
+        assertFalse(X87.writesMemory(0xD8, 0x00)); // FADD m32
+    }
+
+    @Test
     void reservedEncodingsAreUndefined() {
         assertFalse(X87.isDefined(0xD9, 0x08)); // D9 /1 memory
         assertFalse(X87.isDefined(0xD9, 0xD1));

@@ -771,6 +771,14 @@ public final class X87 {
         }
     }
 
+    /** Pushes a value whose flags (and any stack fault) the caller has already signalled. */
+    private void pushChecked(int vSe, long vSig) {
+        top = (top - 1) & 7;
+        se[top] = vSe;
+        sig[top] = vSig;
+        emptyMask &= ~(1 << top);
+    }
+
     private void pop() {
         emptyMask |= 1 << top;
         top = (top + 1) & 7;
@@ -782,10 +790,7 @@ public final class X87 {
             // Underflow takes precedence over a full ST7: the indefinite is pushed over it.
             signal(IE | SF);
             if ((cw & IE) != 0) {
-                top = (top - 1) & 7;
-                se[top] = Float80.INDEFINITE_SE;
-                sig[top] = Float80.INDEFINITE_SIG;
-                emptyMask &= ~(1 << top);
+                pushChecked(Float80.INDEFINITE_SE, Float80.INDEFINITE_SIG);
             }
         } else {
             push(se[p], sig[p], 0);
@@ -1041,7 +1046,7 @@ public final class X87 {
         if (resultAllowed(f)) {
             se[p0] = alu.result2Se;
             sig[p0] = alu.result2Sig;
-            push(alu.resultSe, alu.resultSig, f);
+            pushChecked(alu.resultSe, alu.resultSig);
         }
     }
 
@@ -1053,10 +1058,7 @@ public final class X87 {
             se[p0] = Float80.INDEFINITE_SE;
             sig[p0] = Float80.INDEFINITE_SIG;
             emptyMask &= ~(1 << p0);
-            top = (top - 1) & 7;
-            se[top] = Float80.INDEFINITE_SE;
-            sig[top] = Float80.INDEFINITE_SIG;
-            emptyMask &= ~(1 << top);
+            pushChecked(Float80.INDEFINITE_SE, Float80.INDEFINITE_SIG);
         }
     }
 
@@ -1067,7 +1069,7 @@ public final class X87 {
             int p0 = physical(0);
             se[p0] = Float80.INDEFINITE_SE;
             sig[p0] = Float80.INDEFINITE_SIG;
-            push(Float80.INDEFINITE_SE, Float80.INDEFINITE_SIG, IE | SF | C1);
+            pushChecked(Float80.INDEFINITE_SE, Float80.INDEFINITE_SIG); // over the full ST7
         }
     }
 
@@ -1132,7 +1134,7 @@ public final class X87 {
         if (resultAllowed(f)) {
             se[p0] = alu.resultSe;
             sig[p0] = alu.resultSig;
-            push(alu.result2Se, alu.result2Sig, f);
+            pushChecked(alu.result2Se, alu.result2Sig);
         }
     }
 

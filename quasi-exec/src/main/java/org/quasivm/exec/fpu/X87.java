@@ -496,13 +496,13 @@ public final class X87 {
 
     private boolean executeRegister(int opcode, int modrm, int reg, int i, X87Host host) {
         switch (opcode) {
-            case 0xD8 -> registerArithmetic(reg, 0, i, false, false);
-            case 0xDC -> registerArithmetic(reg, i, i, true, false);
+            case 0xD8 -> registerArithmetic(reg, 0, i, false);
+            case 0xDC -> registerArithmetic(reg, i, i, false);
             case 0xDE -> {
                 if (reg == 3) {
                     compareRegisters(1, 2, false); // FCOMPP (DE D9)
                 } else {
-                    registerArithmetic(reg, i, i, true, true);
+                    registerArithmetic(reg, i, i, true);
                 }
             }
             case 0xD9 -> {
@@ -576,10 +576,11 @@ public final class X87 {
     }
 
     /**
-     * D8, DC and DE register forms. D8 computes into ST0; DC/DE into ST(i), with the SUB/SUBR and DIV/DIVR reg
-     * fields swapped relative to D8 (SDM: DC E0+i is FSUBR ST(i),ST0).
+     * D8, DC and DE register forms. D8 computes into ST0, DC/DE into ST(i). The reg field fixes the operand order
+     * in all three (/4: ST0 - ST(i), /5: ST(i) - ST0, /6: ST0 / ST(i), /7: ST(i) / ST0); only the SDM's mnemonics
+     * swap (DC E0+i is named FSUBR ST(i),ST0).
      */
-    private void registerArithmetic(int reg, int dest, int i, boolean toStI, boolean pop) {
+    private void registerArithmetic(int reg, int dest, int i, boolean pop) {
         if (reg == 2 || reg == 3) {
             // FCOM/FCOMP; DC D0/D8 (FCOM2/FCOMP3) and DE D0 (FCOMP5) are the aliases, DE D8+i pops once too.
             compareRegisters(i, reg == 3 || pop ? 1 : 0, false);

@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * struct kvm_fpu (416 bytes): the FXSAVE image in KVM's layout.
+ * struct kvm_fpu (416 bytes): the FXSAVE image in KVM's layout. KVM ignores {@code mxcsr} here (it reads back as 0)
+ * and, on recent kernels, x87 state set this way does not reach the guest unless the XSAVE header marks it in use:
+ * state transfer uses {@link KvmXsave}.
  *
  * @param fpr        ST(0)..ST(7) in stack order, 16 bytes each (10 used)
  * @param ftwx       FXSAVE's abridged tag byte: bit i set when physical register i is not empty

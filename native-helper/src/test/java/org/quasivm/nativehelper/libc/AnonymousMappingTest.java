@@ -22,6 +22,15 @@ class AnonymousMappingTest {
     }
 
     @Test
+    void hostAddressOfASliceIsItsOwnStart() {
+        try (AnonymousMapping m = AnonymousMapping.allocate(3 * 4096)) {
+            ByteBuffer slice = m.bytes().slice(4096, 4096);
+            assertEquals(m.address(), HostAddress.of(m.bytes()));
+            assertEquals(m.address() + 4096, HostAddress.of(slice));
+        }
+    }
+
+    @Test
     void sizeThatIsNotWholePagesIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> AnonymousMapping.allocate(4097));
         assertThrows(IllegalArgumentException.class, () -> AnonymousMapping.allocate(0));

@@ -30,6 +30,7 @@ final class TestMachine implements PhysicalMemory, PortIo, InterruptSource {
     private final Deque<Integer> pendingVectors = new ArrayDeque<>();
     int acknowledged;
     IntConsumer onConsole = c -> { };
+    Runnable onAcknowledge = () -> { };
 
     TestMachine(long ramBytes) {
         regions.add(new MemoryRegion("ram", 0, GuestMemory.allocate(ramBytes), false));
@@ -46,6 +47,13 @@ final class TestMachine implements PhysicalMemory, PortIo, InterruptSource {
     void addRegion(MemoryRegion region) {
         regions.add(region);
         regions.sort((a, b) -> Long.compare(a.start(), b.start()));
+    }
+
+    /** A machine with a copy of this one's RAM (what a hand-over to another executor carries). */
+    TestMachine copyRam() {
+        TestMachine copy = new TestMachine(ram().capacity());
+        copy.ram().put(0, ram(), 0, ram().capacity());
+        return copy;
     }
 
     void raise(int vector) {
@@ -96,6 +104,7 @@ final class TestMachine implements PhysicalMemory, PortIo, InterruptSource {
     @Override
     public int acknowledge() {
         acknowledged++;
+        onAcknowledge.run();
         return pendingVectors.remove();
     }
 }

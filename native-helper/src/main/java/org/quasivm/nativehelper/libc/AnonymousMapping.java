@@ -1,5 +1,6 @@
 package org.quasivm.nativehelper.libc;
 
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -16,6 +17,8 @@ public final class AnonymousMapping implements AutoCloseable {
 
     /** Largest mapping offered as one ByteBuffer (indices are ints). */
     public static final long MAX_SIZE = (1L << 31) - 4096;
+
+    private static final Cleaner UNMAPPER = Cleaner.create();
 
     private final long address;
     private final long size;
@@ -34,12 +37,31 @@ public final class AnonymousMapping implements AutoCloseable {
             throw new IllegalArgumentException("mapping size " + size
                     + " must be a positive multiple of 4 KiB and at most " + MAX_SIZE);
         }
-        long address = LibC.mmap(0, size, LibC.PROT_READ | LibC.PROT_WRITE,
-                LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_NORESERVE, -1, 0);
+        // No MAP_NORESERVE: the kernel's overcommit check should refuse a guest larger than the host can back.
+        long address = LibC.mmap(0, size, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS,
+                -1, 0);
         if (address == LibC.MAP_FAILED) {
             throw new ErrnoException("mmap of " + size + " bytes", LibC.errno());
         }
         return new AnonymousMapping(address, size);
+    }
+
+    /**
+     * A mapping owned by the garbage collector: unmapped once the returned buffer and every slice or duplicate of it
+     * are unreachable (slices of a direct buffer keep their parent alive). Whoever hands its address to the kernel
+     * (a KVM memory slot) must keep the buffer reachable for as long as the kernel may use it.
+     */
+    public static ByteBuffer allocateCollected(long size) {
+        AnonymousMapping m = allocate(size);
+        UNMAPPER.register(m.bytes, new Unmap(m.address, m.size));
+        return m.bytes;
+    }
+
+    private record Unmap(long address, long size) implements Runnable {
+        @Override
+        public void run() {
+            LibC.munmap(address, size);
+        }
     }
 
     /** Host virtual address of byte 0 (page aligned). */

@@ -1,5 +1,6 @@
 package org.quasivm.exec.kvm;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -28,6 +29,11 @@ final class KvmMemorySlots {
     private final KvmVm vm;
     private final int maxSlots;
     private final Map<Mapping, Integer> active = new HashMap<>();
+    /**
+     * The buffers behind the active slots. KVM knows only their addresses: were a buffer collected while mapped,
+     * the guest would write into freed memory.
+     */
+    private final Map<Mapping, ByteBuffer> backing = new HashMap<>();
     private final BitSet usedSlots = new BitSet();
 
     KvmMemorySlots(KvmVm vm, int maxSlots) {
@@ -37,7 +43,8 @@ final class KvmMemorySlots {
 
     /** Brings KVM's slots in line with {@code memory.regions()}: removes stale slots first (slots may not overlap). */
     void sync(PhysicalMemory memory, boolean a20) {
-        List<Mapping> wanted = layout(memory.regions(), a20);
+        List<MemoryRegion> regions = memory.regions();
+        List<Mapping> wanted = layout(regions, a20);
         List<Mapping> stale = new ArrayList<>();
         for (Mapping m : active.keySet()) {
             if (!wanted.contains(m)) {
@@ -48,6 +55,7 @@ final class KvmMemorySlots {
             int slot = active.remove(m);
             vm.setUserMemoryRegion(slot, 0, m.guestAddress(), 0, m.hostAddress());
             usedSlots.clear(slot);
+            backing.remove(m);
         }
         for (Mapping m : wanted) {
             if (!active.containsKey(m)) {
@@ -59,8 +67,19 @@ final class KvmMemorySlots {
                         m.hostAddress());
                 usedSlots.set(slot);
                 active.put(m, slot);
+                backing.put(m, bufferFor(m, regions));
             }
         }
+    }
+
+    private static ByteBuffer bufferFor(Mapping m, List<MemoryRegion> regions) {
+        for (MemoryRegion r : regions) {
+            long host = HostAddress.of(r.bytes());
+            if (m.hostAddress() >= host && m.hostAddress() < host + r.size()) {
+                return r.bytes();
+            }
+        }
+        throw new IllegalStateException("no region backs the slot at 0x" + Long.toHexString(m.guestAddress()));
     }
 
     int slotCount() {

@@ -183,6 +183,8 @@ public final class KvmExecutor implements Executor {
                 }
                 halted = false;
                 nmiRaisedWhileHalted = false;
+                // Halted with IF set, nothing in flight: deliver now rather than after an interrupt-window exit.
+                mayInject |= haltedWithInterruptsEnabled;
             }
             offerInterrupt();
             inKvmRun = true;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.quasivm.exec.testing.Nasm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quasivm.exec.Exit;
@@ -109,7 +110,7 @@ class KvmExecutorExitTest {
     @Test
     void tripleFaultIsAShutdown() {
         TestMachine m = new TestMachine(64 * 1024);
-        m.load(0x1000, Nasm.assemble("triple-fault.asm"));
+        m.load(0x1000, Nasm.assemble("kvm-guests/triple-fault.asm"));
         try (KvmExecutor kvm = KvmTestSupport.executorOrSkip(m)) {
             kvm.restoreState(KvmTestSupport.flatProtectedModeAt(0x1000, new TableRegister(0, 0)));
             Exit exit = kvm.run(Long.MAX_VALUE);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.TreeMap;
 
+import org.quasivm.exec.testing.Nasm;
 import org.quasivm.exec.state.CpuState;
 import org.quasivm.exec.state.FpuState;
 import org.quasivm.exec.state.SegmentState;
@@ -27,7 +28,7 @@ final class KvmTestSupport {
 
     /** An executor already at 0000:1000 in real mode with {@code guest} loaded there. */
     static KvmExecutor realModeGuest(TestMachine machine, String guest) {
-        machine.load(0x1000, Nasm.assemble(guest));
+        machine.load(0x1000, Nasm.assemble("kvm-guests/" + guest));
         KvmExecutor kvm = executorOrSkip(machine);
         kvm.restoreState(realModeAt(0x1000));
         return kvm;

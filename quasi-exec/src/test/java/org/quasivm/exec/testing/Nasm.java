@@ -1,4 +1,4 @@
-package org.quasivm.exec.kvm;
+package org.quasivm.exec.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,19 +6,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** Assembles a test guest from src/test/resources/kvm-guests with nasm (Debian package nasm) into target/. */
-final class Nasm {
+/**
+ * Assembles a test guest (a resource under src/test/resources, e.g. {@code kvm-guests/hello.asm}) with nasm (Debian
+ * package nasm) into target/.
+ */
+public final class Nasm {
 
     private Nasm() {
     }
 
-    static byte[] assemble(String name) {
+    public static byte[] assemble(String resource) {
+        String name = resource.substring(resource.lastIndexOf('/') + 1);
         try {
-            Path dir = Files.createDirectories(Path.of("target", "kvm-guests"));
+            Path dir = Files.createDirectories(Path.of("target", "test-guests"));
             Path source = dir.resolve(name);
-            try (InputStream in = Nasm.class.getResourceAsStream("/kvm-guests/" + name)) {
+            try (InputStream in = Nasm.class.getResourceAsStream("/" + resource)) {
                 if (in == null) {
-                    throw new IllegalArgumentException("no test guest " + name);
+                    throw new IllegalArgumentException("no test guest " + resource);
                 }
                 Files.write(source, in.readAllBytes());
             }

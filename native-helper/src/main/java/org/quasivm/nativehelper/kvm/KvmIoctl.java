@@ -42,9 +42,7 @@ public enum KvmIoctl {
     KVM_GET_DEBUGREGS(Dir.READ, 0xa1, KvmDebugRegs.SIZE),
     KVM_SET_DEBUGREGS(Dir.WRITE, 0xa2, KvmDebugRegs.SIZE),
     KVM_GET_XSAVE(Dir.READ, 0xa4, KvmXsave.SIZE),
-    KVM_SET_XSAVE(Dir.WRITE, 0xa5, KvmXsave.SIZE),
-    KVM_GET_XCRS(Dir.READ, 0xa6, 392),
-    KVM_SET_XCRS(Dir.WRITE, 0xa7, 392);
+    KVM_SET_XSAVE(Dir.WRITE, 0xa5, KvmXsave.SIZE);
 
     /** ioctl direction bits, from the caller's point of view. */
     enum Dir {

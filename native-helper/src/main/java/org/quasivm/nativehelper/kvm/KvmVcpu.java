@@ -7,6 +7,7 @@ import java.util.List;
 
 import com.sun.jna.Pointer;
 
+import org.quasivm.nativehelper.libc.Errno;
 import org.quasivm.nativehelper.libc.ErrnoException;
 import org.quasivm.nativehelper.libc.LibC;
 import org.quasivm.nativehelper.libc.NativeFd;
@@ -172,7 +173,7 @@ public final class KvmVcpu implements AutoCloseable {
         ByteBuffer b = msrBuffer(indices, null);
         int read = ioctlChecked(KvmIoctl.KVM_GET_MSRS, NativeStruct.address(b));
         if (read != indices.length) {
-            throw new KvmException(KvmIoctl.KVM_GET_MSRS, org.quasivm.nativehelper.libc.Errno.EINVAL,
+            throw new KvmException(KvmIoctl.KVM_GET_MSRS, Errno.EINVAL,
                     "MSR 0x" + Integer.toHexString(indices[read]) + " not readable");
         }
         long[] values = new long[indices.length];
@@ -194,7 +195,7 @@ public final class KvmVcpu implements AutoCloseable {
         ByteBuffer b = msrBuffer(indices, values);
         int written = ioctlChecked(KvmIoctl.KVM_SET_MSRS, NativeStruct.address(b));
         if (written != indices.length) {
-            throw new KvmException(KvmIoctl.KVM_SET_MSRS, org.quasivm.nativehelper.libc.Errno.EINVAL,
+            throw new KvmException(KvmIoctl.KVM_SET_MSRS, Errno.EINVAL,
                     "MSR 0x" + Integer.toHexString(indices[written]) + " = 0x"
                             + Long.toHexString(values[written]) + " refused");
         }

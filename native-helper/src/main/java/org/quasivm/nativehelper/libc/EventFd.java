@@ -1,6 +1,7 @@
 package org.quasivm.nativehelper.libc;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 
 /**
  * A Linux eventfd: a counter other threads (or KVM, as an ioeventfd/irqfd) signal and one thread consumes.
@@ -33,7 +34,7 @@ public final class EventFd implements AutoCloseable {
         }
         try (Memory value = new Memory(8)) {
             value.setLong(0, count);
-            if (LibC.write(fd.value(), com.sun.jna.Pointer.nativeValue(value), 8) != 8) {
+            if (LibC.write(fd.value(), Pointer.nativeValue(value), 8) != 8) {
                 throw new ErrnoException("eventfd write", LibC.errno());
             }
         }
@@ -42,7 +43,7 @@ public final class EventFd implements AutoCloseable {
     /** Reads and resets the counter; 0 when it was not signalled. */
     public long drain() {
         try (Memory value = new Memory(8)) {
-            long n = LibC.read(fd.value(), com.sun.jna.Pointer.nativeValue(value), 8);
+            long n = LibC.read(fd.value(), Pointer.nativeValue(value), 8);
             if (n == 8) {
                 return value.getLong(0);
             }

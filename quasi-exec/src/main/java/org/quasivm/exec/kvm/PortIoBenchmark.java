@@ -2,6 +2,7 @@ package org.quasivm.exec.kvm;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,8 +81,11 @@ public final class PortIoBenchmark {
         return rom;
     }
 
-    /** One measured run: OUT exits per second between the markers. */
-    record Run(double exitsPerSecond, long outs) {
+    /**
+     * One measured run: OUT exits per second between the markers, and the bytes the VM thread allocated per exit
+     * over the whole run (-1 when the JVM cannot tell).
+     */
+    record Run(double exitsPerSecond, long outs, double bytesAllocatedPerExit) {
     }
 
     /** Runs the firmware under {@link KvmExecutor} with a PC-like map: RAM below 640 KiB, ROM at F0000h and 4 GiB. */
@@ -89,15 +93,26 @@ public final class PortIoBenchmark {
         BenchMachine machine = new BenchMachine(rom(outs));
         try (KvmExecutor kvm = new KvmExecutor(machine.platform())) {
             machine.executor = kvm;
+            long allocatedBefore = allocatedBytes();
             Exit exit = kvm.run(Long.MAX_VALUE);
+            long allocated = allocatedBytes() - allocatedBefore;
             if (exit != Exit.EXIT_REQUESTED || machine.end == 0) {
                 throw new IllegalStateException("benchmark guest under KvmExecutor ended with " + exit);
             }
             if (machine.loopOuts != outs) {
                 throw new IllegalStateException("expected " + outs + " OUTs, the device saw " + machine.loopOuts);
             }
-            return new Run(outs / ((machine.end - machine.start) / 1e9), outs);
+            return new Run(outs / ((machine.end - machine.start) / 1e9), outs,
+                    allocatedBefore < 0 ? -1 : (double) allocated / outs);
         }
+    }
+
+    private static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+                && threads.isThreadAllocatedMemorySupported()) {
+            return threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        }
+        return -1;
     }
 
     /** Runs the same firmware under QEMU with KVM, timing the markers as they arrive on its stdout. */
@@ -126,7 +141,7 @@ public final class PortIoBenchmark {
         if (start == 0 || end == 0) {
             throw new IllegalStateException(qemu + " exited with " + p.exitValue() + " before both markers");
         }
-        return new Run(outs / ((end - start) / 1e9), outs);
+        return new Run(outs / ((end - start) / 1e9), outs, -1);
     }
 
     public static void main(String[] args) throws Exception {
@@ -150,19 +165,23 @@ public final class PortIoBenchmark {
             runQuasiVm(Math.min(outs, 20_000)); // JIT warm-up of the exit path; not counted
             List<Double> ours = new ArrayList<>();
             List<Double> theirs = new ArrayList<>();
+            double allocation = 0;
             System.out.printf("port-I/O exit round trips: %d OUTs per run, %d runs interleaved, load %s%n", outs, runs,
                     loadAverage());
             System.out.printf("%-4s %20s %20s%n", "run", "quasivm-kvm exits/s", "qemu-kvm exits/s");
             for (int r = 0; r < runs; r++) {
                 double q;
                 double k;
+                Run mine;
                 if (r % 2 == 0) { // alternate who goes first
-                    k = runQuasiVm(outs).exitsPerSecond();
+                    mine = runQuasiVm(outs);
                     q = runQemu(qemu, romFile, outs).exitsPerSecond();
                 } else {
                     q = runQemu(qemu, romFile, outs).exitsPerSecond();
-                    k = runQuasiVm(outs).exitsPerSecond();
+                    mine = runQuasiVm(outs);
                 }
+                k = mine.exitsPerSecond();
+                allocation = Math.max(allocation, mine.bytesAllocatedPerExit());
                 ours.add(k);
                 theirs.add(q);
                 System.out.printf("%-4d %20.0f %20.0f%n", r + 1, k, q);
@@ -172,6 +191,7 @@ public final class PortIoBenchmark {
             System.out.printf("median %18.0f %20.0f%n", mk, mq);
             System.out.printf("spread %18s %20s%n", spread(ours), spread(theirs));
             System.out.printf("ratio quasivm/qemu (medians): %.3f (goal >= 0.8)%n", mk / mq);
+            System.out.printf("VM thread allocation per exit (worst run): %.3f bytes%n", allocation);
         } finally {
             Files.deleteIfExists(romFile);
         }

@@ -1205,7 +1205,8 @@ class Interpreter extends CpuStrings {
             }
             if (visible) {
                 ok = true;
-                int v = limit ? descLimit(descLo, descHi) : descHi & 0x00F0FF00;
+                // The SDM leaves LAR's bits 19:16 undefined; processors return the descriptor's limit bits there.
+                int v = limit ? descLimit(descLo, descHi) : descHi & 0x00FFFF00;
                 wv(regOf(w0), v, o32);
             }
         }

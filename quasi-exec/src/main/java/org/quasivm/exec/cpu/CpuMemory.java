@@ -25,10 +25,19 @@ abstract class CpuMemory extends CpuCore implements CodeCache.InvalidationListen
     final PageWalker walker;
     private final ByteBuffer[] tlbBuf = tlb.buffer;
     private final int[] tlbOff = tlb.offset;
-    /** Fast tags of the current privilege class (user when CPL is 3). */
+    /** Read tags of the current privilege class for instruction fetch (user when CPL is 3). */
+    int[] fetchTag = tlb.readSupervisor;
+    /** Fast tags for data accesses: the privilege class's, or all-miss while alignment checking is on. */
     int[] rdTag = tlb.readSupervisor;
     int[] wrTag = tlb.writeSupervisor;
     boolean userAccess;
+    /** CR0.AM, EFLAGS.AC and CPL 3: misaligned data accesses raise #AC(0) (checked on the slow path). */
+    boolean alignmentCheck;
+    private static final int[] ALWAYS_MISS = new int[Tlb.SIZE];
+
+    static {
+        java.util.Arrays.fill(ALWAYS_MISS, Tlb.INVALID);
+    }
     /** Set when the block being run may be stale (its code was overwritten): the interpreter stops after this insn. */
     boolean stopBlock;
 
@@ -53,8 +62,24 @@ abstract class CpuMemory extends CpuCore implements CodeCache.InvalidationListen
     final void setCpl(int level) {
         cpl = level;
         userAccess = level == 3;
-        rdTag = userAccess ? tlb.readUser : tlb.readSupervisor;
-        wrTag = userAccess ? tlb.writeUser : tlb.writeSupervisor;
+        updateAccessView();
+    }
+
+    /**
+     * Chooses the TLB tag arrays for the current privilege. While alignment checking is active every data access
+     * misses the fast tags, so the check costs nothing when it is off.
+     */
+    final void updateAccessView() {
+        alignmentCheck = userAccess && (cr0 & CR0_AM) != 0 && (eflags & AC) != 0;
+        fetchTag = userAccess ? tlb.readUser : tlb.readSupervisor;
+        rdTag = alignmentCheck ? ALWAYS_MISS : fetchTag;
+        wrTag = alignmentCheck ? ALWAYS_MISS : userAccess ? tlb.writeUser : tlb.writeSupervisor;
+    }
+
+    @Override
+    void setEflagsRaw(int f) {
+        super.setEflagsRaw(f);
+        updateAccessView();
     }
 
     @Override
@@ -290,7 +315,14 @@ abstract class CpuMemory extends CpuCore implements CodeCache.InvalidationListen
 
     // ---- slow path ----
 
+    private void checkAlignment(int la, int size, boolean user) {
+        if (user && alignmentCheck && size > 1 && (la & (Math.min(size, 8) - 1)) != 0) {
+            throw fault(CpuFault.AC, 0);
+        }
+    }
+
     final long readSlow(int la, int size, boolean user) {
+        checkAlignment(la, size, user);
         int inPage = 4096 - (la & 0xFFF);
         if (size <= inPage) {
             return bus.read(translate(la, false, user), size);
@@ -306,6 +338,7 @@ abstract class CpuMemory extends CpuCore implements CodeCache.InvalidationListen
     }
 
     final void writeSlow(int la, int size, long v, boolean user) {
+        checkAlignment(la, size, user);
         int inPage = 4096 - (la & 0xFFF);
         if (size <= inPage) {
             bus.write(translate(la, true, user), size, v);

@@ -140,6 +140,7 @@ abstract class CpuSystem extends CpuTransfers {
         if (((old ^ cr0) & CR0_PE) != 0) {
             updateMode();
         }
+        updateAccessView();
     }
 
     final int cr4Writable() {

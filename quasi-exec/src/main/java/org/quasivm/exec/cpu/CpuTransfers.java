@@ -607,6 +607,7 @@ abstract class CpuTransfers extends CpuSegments {
         sp = pushAt(sp, eip, false);
         commitStackPointer(sp);
         eflags &= ~(IF | TF | AC | RF);
+        updateAccessView();
         loadSegmentRealOrV86(CS, sel);
         eip = offset;
     }

@@ -71,9 +71,9 @@ class Interpreter extends CpuStrings {
         }
         int la = segBase[CS] + off;
         int i = (la >>> 12) & Tlb.MASK;
-        if (rdTag[i] != (la & PAGE_MASK)) {
+        if (fetchTag[i] != (la & PAGE_MASK)) {
             translate(la, false, userAccess);
-            if (rdTag[i] != (la & PAGE_MASK)) {
+            if (fetchTag[i] != (la & PAGE_MASK)) {
                 return null;
             }
         }

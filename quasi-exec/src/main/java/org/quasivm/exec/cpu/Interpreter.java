@@ -9,6 +9,7 @@ import org.quasivm.exec.decode.DecodedBlock;
 import org.quasivm.exec.decode.Decoder;
 import org.quasivm.exec.decode.Insn;
 import org.quasivm.exec.decode.Op;
+import org.quasivm.exec.fpu.X87;
 import org.quasivm.exec.mmu.Tlb;
 import org.quasivm.exec.state.SegmentState;
 
@@ -32,8 +33,14 @@ class Interpreter extends CpuStrings {
     /** NMI handler running: further NMIs wait for IRET. */
     boolean nmiBlocked;
 
+    /** The x87 unit, or null when the CPU model has none. */
+    final X87 x87;
+    private final X87Bridge x87Bridge;
+
     Interpreter(Platform platform, CpuFeatures features) {
         super(platform, features);
+        x87 = features.fpu() ? new X87() : null;
+        x87Bridge = new X87Bridge(this);
     }
 
     // ---- code fetch ----
@@ -1246,32 +1253,79 @@ class Interpreter extends CpuStrings {
         eip = r32(EDX);
     }
 
-    // ---- x87 hooks (the unit is wired in by the FPU integration) ----
+    // ---- x87 ----
 
-    /** FWAIT: #NM when CR0.MP and CR0.TS are both set; otherwise waits for the x87 unit. */
-    void fwait() {
+    /** FWAIT: #NM when CR0.MP and CR0.TS are both set; then reports a pending unmasked x87 exception. */
+    private void fwait() {
         if ((cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS)) {
             throw fault(CpuFault.NM);
+        }
+        if (x87 != null && x87.unmaskedExceptionPending()) {
+            floatingPointError();
         }
     }
 
     /**
-     * D8-DF without an x87 unit: #NM when CR0.EM or CR0.TS is set; otherwise only the memory operand's segment checks
-     * apply (as on a 286/386 without coprocessor, whose bus interface still fetches the operand) and nothing else
-     * changes.
+     * A waiting instruction found an unmasked x87 exception: #MF with CR0.NE, else the legacy FERR# line (IRQ13 via
+     * the chipset) and the instruction proceeds, as on a PC with DOS-compatible error reporting.
      */
-    void escape(int w0, int w1, int disp, int modrm) {
+    private void floatingPointError() {
+        if ((cr0 & CR0_NE) != 0) {
+            throw fault(CpuFault.MF);
+        }
+        platform.interrupts().assertFerr();
+    }
+
+    /**
+     * D8-DF: #NM when CR0.EM or CR0.TS is set, #UD for encodings the x87 lacks, #MF/FERR# for waiting forms with a
+     * pending exception, then the segment checks of the whole memory operand before the unit runs. Without an x87
+     * unit only those segment checks apply (as on a 286/386 without coprocessor, whose bus interface still fetches
+     * the operand) and nothing else changes.
+     */
+    private void escape(int w0, int w1, int disp, int modrm) {
         if ((cr0 & (CR0_EM | CR0_TS)) != 0) {
             throw fault(CpuFault.NM);
         }
-        if (isMem(w0)) {
-            int size = x87OperandBytes(subOf(w0), (modrm >>> 3) & 7, (w0 & Insn.O32) != 0);
-            int off = ea(w0, w1, disp);
-            int s = segOf(w0);
-            if ((off & 0xFFFFFFFFL) + size - 1 > segReadMax[s]) {
-                segmentCheckSlow(s, off, size, false);
+        int opcode = 0xD8 | subOf(w0);
+        if (x87 != null) {
+            if (!X87.isDefined(opcode, modrm)) {
+                throw fault(CpuFault.UD);
+            }
+            if (X87.isWaiting(opcode, modrm) && x87.unmaskedExceptionPending()) {
+                floatingPointError();
             }
         }
+        long la = 0;
+        long offset = 0;
+        int selector = 0;
+        if (isMem(w0)) {
+            int reg = (modrm >>> 3) & 7;
+            int size = x87OperandBytes(subOf(w0), reg, (w0 & Insn.O32) != 0);
+            int off = ea(w0, w1, disp);
+            int s = segOf(w0);
+            boolean store = x87Stores(subOf(w0), reg);
+            if ((off & 0xFFFFFFFFL) + size - 1 > (store ? segWriteMax[s] : segReadMax[s])) {
+                segmentCheckSlow(s, off, size, store);
+            }
+            la = (segBase[s] + off) & 0xFFFFFFFFL;
+            offset = off & 0xFFFFFFFFL;
+            selector = segSel[s];
+        }
+        if (x87 != null) {
+            x87Bridge.operandSize32 = (w0 & Insn.O32) != 0;
+            x87.execute(opcode, modrm, la, offset, selector, x87Bridge);
+        }
+    }
+
+    /** Whether the memory form escape/reg writes its operand (stores, FNSTENV, FNSAVE, FNSTCW, FNSTSW, FBSTP). */
+    static boolean x87Stores(int escape, int reg) {
+        return switch (escape) {
+            case 1 -> reg == 2 || reg == 3 || reg == 6 || reg == 7;
+            case 3 -> reg == 2 || reg == 3 || reg == 7;
+            case 5 -> reg == 2 || reg == 3 || reg == 6 || reg == 7;
+            case 7 -> reg == 2 || reg == 3 || reg == 6 || reg == 7;
+            default -> false;
+        };
     }
 
     /** Size of the memory operand of an x87 instruction (escape 0-7, ModRM.reg). */
@@ -1289,7 +1343,31 @@ class Interpreter extends CpuStrings {
         };
     }
 
-    void fxsaveRestore(int w0, int w1, int disp, boolean save) {
-        throw fault(CpuFault.UD);
+    /** FXSAVE/FXRSTOR: #UD without FXSR or with CR0.EM, #NM with CR0.TS, #GP(0) unless 16-byte aligned. */
+    private void fxsaveRestore(int w0, int w1, int disp, boolean save) {
+        if (x87 == null || (cr0 & CR0_EM) != 0) {
+            throw fault(CpuFault.UD);
+        }
+        if ((cr0 & CR0_TS) != 0) {
+            throw fault(CpuFault.NM);
+        }
+        int s = segOf(w0);
+        int off = ea(w0, w1, disp);
+        int la = segBase[s] + off;
+        if ((la & 15) != 0) {
+            throw fault(CpuFault.GP, 0);
+        }
+        if ((off & 0xFFFFFFFFL) + 511 > (save ? segWriteMax[s] : segReadMax[s])) {
+            segmentCheckSlow(s, off, 512, save);
+        }
+        x87Bridge.operandSize32 = (w0 & Insn.O32) != 0;
+        if (save) {
+            x87.fxsave(la & 0xFFFFFFFFL, x87Bridge);
+        } else {
+            if (!X87.isValidMxcsr(readLin32(la + 24))) {
+                throw fault(CpuFault.GP, 0);
+            }
+            x87.fxrstor(la & 0xFFFFFFFFL, x87Bridge);
+        }
     }
 }

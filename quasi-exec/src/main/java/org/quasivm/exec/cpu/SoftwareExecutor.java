@@ -26,8 +26,9 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
     private int lastException = -1;
     private FpuState fpuState = FpuState.powerOn();
 
+    /** A CPU with an x87 unit and no local APIC. */
     public SoftwareExecutor(Platform platform) {
-        this(platform, new CpuFeatures(false, false));
+        this(platform, new CpuFeatures(true, false));
     }
 
     public SoftwareExecutor(Platform platform, CpuFeatures features) {
@@ -209,6 +210,9 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
         nmiBlocked = false;
         shutdownReason = null;
         fpuState = FpuState.powerOn();
+        if (x87 != null) {
+            x87.reset();
+        }
     }
 
     @Override
@@ -265,17 +269,23 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
                 retired);
     }
 
-    FpuState saveFpu() {
-        return fpuState;
+    private FpuState saveFpu() {
+        return x87 != null ? x87.save() : fpuState;
     }
 
-    void restoreFpu(FpuState state) {
-        fpuState = state;
+    private void restoreFpu(FpuState state) {
+        if (x87 != null) {
+            x87.restore(state);
+        } else {
+            fpuState = state;
+        }
     }
 
     @Override
     public void restoreState(CpuState s) {
         validate(s);
+        // The x87 state is checked before anything changes; then it is loaded first.
+        restoreFpu(s.fpu());
         for (int i = 0; i < 16; i++) {
             regs[i] = s.gpr(i);
         }
@@ -335,7 +345,6 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
         if (m.isEmpty()) {
             tscOffset = -platform.timeStampCounter().getAsLong();
         }
-        restoreFpu(s.fpu());
         halted = s.halted();
         shadowActive = s.interruptShadow() != 0;
         shadowNext = false;

@@ -16,6 +16,7 @@ import org.quasivm.exec.Exit;
 import org.quasivm.exec.InterruptSource;
 import org.quasivm.exec.Platform;
 import org.quasivm.exec.PortIo;
+import org.quasivm.exec.cpu.CpuFeatures;
 import org.quasivm.exec.memory.PhysicalMemory;
 import org.quasivm.exec.state.CpuState;
 import org.quasivm.nativehelper.kvm.Kvm;
@@ -95,18 +96,24 @@ public final class KvmExecutor implements Executor {
     /** A vector went to KVM_INTERRUPT and KVM has not entered the guest since: only KVM knows about it. */
     private boolean injectionUnconfirmed;
 
-    /** Opens /dev/kvm; see {@link #KvmExecutor(Platform, Path)}. */
+    /** A CPU like the software executor's default (x87, no local APIC) on /dev/kvm. */
     public KvmExecutor(Platform platform) {
         this(platform, Kvm.DEVICE);
     }
 
+    /** A CPU like the software executor's default (x87, no local APIC). */
+    public KvmExecutor(Platform platform, Path device) {
+        this(platform, device, new CpuFeatures(true, false));
+    }
+
     /**
-     * Creates a one-vCPU VM over the platform's memory, in the power-on RESET state.
+     * Creates a one-vCPU VM over the platform's memory, in the power-on RESET state, whose CPUID is exactly the
+     * software CPU's for {@code features}.
      *
      * @throws KvmUnavailableException (one line, for the user) when the device is missing, not permitted, not KVM,
-     *                                 lacks a capability QuasiVM needs or refuses to create a VM
+     *                                 lacks a capability or CPU feature QuasiVM needs or refuses to create a VM
      */
-    public KvmExecutor(Platform platform, Path device) {
+    public KvmExecutor(Platform platform, Path device, CpuFeatures features) {
         this.memory = platform.memory();
         this.ports = platform.ports();
         this.interrupts = platform.interrupts();
@@ -130,7 +137,7 @@ public final class KvmExecutor implements Executor {
                 createdVm.setIdentityMapAddress(IDENTITY_MAP_ADDRESS);
             }
             createdVcpu = createdVm.createVcpu(0);
-            this.cpuid = CpuidPolicy.advertised(kvm.supportedCpuid());
+            this.cpuid = CpuidPolicy.advertised(kvm.supportedCpuid(), features);
             createdVcpu.setCpuid(cpuid);
         } catch (RuntimeException e) {
             if (createdVcpu != null) {

@@ -1,7 +1,6 @@
 package org.quasivm.exec.kvm;
 
 import java.util.SortedMap;
-import java.util.TreeMap;
 
 import org.quasivm.exec.state.CpuState;
 import org.quasivm.exec.state.FpuState;
@@ -32,10 +31,7 @@ final class PowerOnState {
         long[] debug = new long[8];
         debug[6] = DR6_RESET;
         debug[7] = DR7_RESET;
-        SortedMap<Integer, Long> msrs = new TreeMap<>();
-        for (int i = 0; i < PortableMsrs.INDICES.length; i++) {
-            msrs.put(PortableMsrs.INDICES[i], PortableMsrs.RESET_VALUES[i]);
-        }
+        SortedMap<Integer, Long> msrs = PortableMsrs.resetValues();
         return new CpuState(gprs, RESET_IP, 2, data, code, data, data, data, data, ldtr, tr,
                 new TableRegister(0, 0xFFFF), new TableRegister(0, 0xFFFF), CR0_RESET, 0, 0, 0, 0,
                 debug, msrs, FpuState.powerOn(), false, 0, false, false, -1);

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.quasivm.exec.Executor;
 import org.quasivm.exec.Exit;
 import org.quasivm.exec.Platform;
+import org.quasivm.exec.cpu.SoftwareExecutor;
 import org.quasivm.exec.kvm.KvmExecutor;
 import org.quasivm.exec.state.CpuState;
 import org.quasivm.exec.testing.Nasm;
@@ -25,9 +26,7 @@ import org.quasivm.nativehelper.kvm.KvmUnavailableException;
 /**
  * Pause a guest under one executor, hand its CPU state and RAM to another, continue: the output must be that of an
  * uninterrupted run, and every executor must end in the same architectural state.
- *
- * <p>Integration: add the software executor to {@link #executors()} ({@code "software", SoftwareExecutor::new}) and
- * these tests cover KVM → software, software → KVM and software → software as well.
+ * Every pair runs: KVM → software, software → KVM, and each executor to itself.
  */
 class ExecutorHandOffTest {
 
@@ -37,6 +36,7 @@ class ExecutorHandOffTest {
     static Map<String, Function<Platform, Executor>> executors() {
         Map<String, Function<Platform, Executor>> all = new LinkedHashMap<>();
         all.put("kvm", KvmExecutor::new);
+        all.put("software", SoftwareExecutor::new);
         return all;
     }
 

@@ -1,5 +1,7 @@
 package org.quasivm.nativehelper.probe;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -16,6 +18,6 @@ public record KvmStatus(String device, boolean present, boolean usable, Integer 
                         Map<String, Integer> capabilities) {
 
     public KvmStatus {
-        capabilities = Map.copyOf(capabilities);
+        capabilities = Collections.unmodifiableMap(new LinkedHashMap<>(capabilities)); // keeps the probe's order
     }
 }

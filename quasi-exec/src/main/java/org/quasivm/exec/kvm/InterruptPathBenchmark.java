@@ -2,6 +2,7 @@ package org.quasivm.exec.kvm;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +13,8 @@ import org.quasivm.exec.PortIo;
 import org.quasivm.exec.memory.GuestMemory;
 import org.quasivm.exec.memory.MemoryRegion;
 import org.quasivm.exec.memory.PhysicalMemory;
+import org.quasivm.exec.state.CpuState;
+import org.quasivm.exec.state.SegmentState;
 import org.quasivm.nativehelper.kvm.Kvm;
 import org.quasivm.nativehelper.kvm.KvmRegs;
 import org.quasivm.nativehelper.kvm.KvmRunPage;
@@ -72,7 +75,7 @@ public final class InterruptPathBenchmark {
         for (int i = 0; i < code.length; i++) {
             bytes[i] = (byte) code[i];
         }
-        ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(COUNT_OFFSET, interrupts);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(COUNT_OFFSET, interrupts);
         return bytes;
     }
 
@@ -84,7 +87,7 @@ public final class InterruptPathBenchmark {
         UserspaceMachine m = new UserspaceMachine(guest(interrupts));
         try (KvmExecutor kvm = new KvmExecutor(m.platform())) {
             m.executor = kvm;
-            SegmentlessStart.enter(kvm);
+            enterRealMode(kvm);
             Exit exit = kvm.run(Long.MAX_VALUE);
             if (exit != Exit.EXIT_REQUESTED || m.delivered != interrupts) {
                 throw new IllegalStateException("userspace run ended with " + exit + " after " + m.delivered);
@@ -148,7 +151,7 @@ public final class InterruptPathBenchmark {
         UserspaceMachine m = new UserspaceMachine(new byte[] {(byte) 0xEB, (byte) 0xFE});
         List<Double> latencies = new ArrayList<>();
         try (KvmExecutor kvm = new KvmExecutor(m.platform())) {
-            SegmentlessStart.enter(kvm);
+            enterRealMode(kvm);
             for (int i = 0; i < samples; i++) {
                 long[] requestedAt = new long[1];
                 Thread timer = new Thread(() -> {
@@ -206,17 +209,13 @@ public final class InterruptPathBenchmark {
                 kickLatencyMicros(200));
     }
 
-    /** Puts the executor at 0000:1000 in real mode. */
-    private static final class SegmentlessStart {
-        static void enter(KvmExecutor kvm) {
-            var reset = kvm.saveState();
-            var code = new org.quasivm.exec.state.SegmentState(0, 0, 0xFFFF,
-                    org.quasivm.exec.state.SegmentState.P | org.quasivm.exec.state.SegmentState.S | 0xB);
-            kvm.restoreState(new org.quasivm.exec.state.CpuState(new long[16], CODE, 2, reset.es(), code,
-                    reset.ss(), reset.ds(), reset.fs(), reset.gs(), reset.ldtr(), reset.tr(), reset.gdtr(),
-                    reset.idtr(), reset.cr0(), 0, 0, 0, 0, reset.debugRegisters(), reset.msrs(), reset.fpu(), false,
-                    0, false, false, -1));
-        }
+    /** Puts the executor in real mode at 0000:1000, the rest as RESET left it. */
+    private static void enterRealMode(KvmExecutor kvm) {
+        CpuState reset = kvm.saveState();
+        SegmentState code = new SegmentState(0, 0, 0xFFFF, SegmentState.P | SegmentState.S | 0xB);
+        kvm.restoreState(new CpuState(new long[16], CODE, 2, reset.es(), code, reset.ss(), reset.ds(), reset.fs(),
+                reset.gs(), reset.ldtr(), reset.tr(), reset.gdtr(), reset.idtr(), reset.cr0(), 0, 0, 0, 0,
+                reset.debugRegisters(), reset.msrs(), reset.fpu(), false, 0, false, false, -1));
     }
 
     /** RAM with the guest, a device on port 80h that raises IRQ5, and the PIC's INTA/EOI reduced to two flags. */

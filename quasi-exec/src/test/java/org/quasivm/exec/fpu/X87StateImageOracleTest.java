@@ -113,6 +113,9 @@ class X87StateImageOracleTest {
             for (int i = 0; i < n; i++) {
                 String difference = difference(operation, in, theirs, mine, i * SIZE);
                 if (difference != null) {
+                    difference = persistentDifference(operation, in, mine, i * SIZE);
+                }
+                if (difference != null) {
                     mismatches++;
                     if (reports.size() < 10) {
                         reports.add(difference);
@@ -126,6 +129,26 @@ class X87StateImageOracleTest {
         }
         assertEquals(0, mismatches, operation.name() + ": " + mismatches + " of " + CASES
                 + " cases differ from the host x87; first: " + (reports.isEmpty() ? "" : reports.get(0)));
+    }
+
+    /**
+     * Asks the host again about one case that disagreed. The host's answer is not always reproducible: a context
+     * switch between the oracle's restore and save lets the kernel's XSAVE/XRSTOR rewrite the last-instruction and
+     * last-data pointers (AMD saves them only while an exception is pending). A real difference persists; that noise
+     * does not survive two more asks.
+     */
+    private static String persistentDifference(Operation operation, byte[] in, byte[] mine, int at) throws Exception {
+        byte[] single = java.util.Arrays.copyOfRange(in, at, at + SIZE);
+        byte[] mineSingle = java.util.Arrays.copyOfRange(mine, at, at + SIZE);
+        String difference = null;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            byte[] theirs = oracle.submit(X87Oracle.FULL, single, 1).replies();
+            difference = difference(operation, single, theirs, mineSingle, 0);
+            if (difference == null) {
+                return null;
+            }
+        }
+        return difference;
     }
 
     private static void generate(Operation operation, X87Operands ops, ByteBuffer b, int at) {

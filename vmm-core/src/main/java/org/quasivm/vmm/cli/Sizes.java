@@ -35,6 +35,14 @@ final class Sizes {
         return bytes;
     }
 
+    /** A size for reading, rounded: "23.5 GiB". */
+    static String approximate(long bytes) {
+        if (bytes >= 1L << 30) {
+            return String.format("%.1f GiB", bytes / (double) (1L << 30));
+        }
+        return String.format("%.1f MiB", bytes / (double) (1L << 20));
+    }
+
     static String format(long bytes) {
         if (bytes % (1L << 30) == 0) {
             return (bytes >> 30) + " GiB";

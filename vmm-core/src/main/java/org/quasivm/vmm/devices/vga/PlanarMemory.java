@@ -4,9 +4,9 @@ import java.nio.ByteBuffer;
 
 /**
  * CPU access to the VGA's four planes through the graphics controller's latches, as the IBM VGA does it: the CPU
- * address selects a plane offset (chain-4 and odd/even take plane bits from the address), a read loads all four
- * latches, and a write combines the CPU byte, set/reset, the latches and the bit mask per the write mode before the
- * map mask decides which planes take it. The CRTC, not the CPU path, applies word and doubleword addressing.
+ * address selects a plane offset (chain-4 and odd/even take plane bits from the address and replace them with
+ * higher address bits), a read loads all four latches, and a write combines the CPU byte, set/reset, the latches
+ * and the bit mask per the write mode before the map mask decides which planes take it.
  *
  * <p>Video memory holds the planes interleaved, plane {@code p} of offset {@code o} at byte {@code 4 * o + p}, so a
  * latch load or a four-plane store is one 32-bit access. The first 256 KiB are the standard VGA's planes; the Bochs
@@ -54,10 +54,10 @@ final class PlanarMemory {
         int offset;
         if (sequencer.chain4()) {
             plane = address & 3;
-            offset = address & ~3;
+            offset = chain4Offset(address);
         } else if (graphics.hostOddEven()) {
             plane = (graphics.readMapSelect() & 2) | (address & 1);
-            offset = graphics.chainOddEven() ? address & ~1 : address;
+            offset = graphics.chainOddEven() ? chainOddEvenOffset(address) : address;
         } else {
             plane = graphics.readMapSelect();
             offset = address;
@@ -84,12 +84,12 @@ final class PlanarMemory {
         int offset;
         if (sequencer.chain4()) {
             planes &= 1 << (address & 3);
-            offset = address & ~3;
+            offset = chain4Offset(address);
         } else {
             if (sequencer.oddEvenWrites()) {
                 planes &= (address & 1) != 0 ? 0x0A : 0x05;
             }
-            offset = graphics.chainOddEven() ? address & ~1 : address;
+            offset = graphics.chainOddEven() ? chainOddEvenOffset(address) : address;
         }
         offset &= planeMask;
         if (planes == 0 || offset >= planeLimit) {
@@ -125,6 +125,20 @@ final class PlanarMemory {
         }
         int mask = bitMask * 0x0101_0101;
         store(offset, planes, (data & mask) | (latch & ~mask));
+    }
+
+    /**
+     * Chain-4: address bits 0-1 pick the plane and are replaced by bits 14-15, the counterpart of the CRTC's
+     * doubleword addressing (which rotates MA12-13 into bits 0-1), so 64 KiB of CPU addresses cover 16 KiB of
+     * each plane spread over its whole 64 KiB.
+     */
+    private static int chain4Offset(int address) {
+        return (address & ~3) | ((address >> 14) & 3);
+    }
+
+    /** Chain odd/even: bit 0 picks the plane and is replaced by bit 16 (the CRTC's word mode with MA15 wrap). */
+    private static int chainOddEvenOffset(int address) {
+        return (address & ~1) | ((address >> 16) & 1);
     }
 
     private int rotate(int value) {

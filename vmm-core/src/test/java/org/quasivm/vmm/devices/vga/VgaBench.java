@@ -126,6 +126,9 @@ final class VgaBench {
 
     /** What the VGA BIOS does once at initialisation: colour I/O with RAM enabled, then extended memory. */
     void biosSetup() {
+        if (biosSetUp) {
+            return;
+        }
         out(0x3C2, 0xC3);
         seq(0x04, 0x02);
         biosSetUp = true;
@@ -133,9 +136,7 @@ final class VgaBench {
 
     /** The register sequence of a VGA BIOS mode set (SeaBIOS's stdvga_set_mode order), without clearing memory. */
     void setMode(VgaModeTable mode) {
-        if (!biosSetUp) {
-            biosSetup();
-        }
+        biosSetup();
         for (int i = 0; i < mode.attribute().length; i++) {
             attr(i, mode.attribute()[i]);
         }

@@ -35,6 +35,31 @@ public final class IoBus implements PortIo {
                 throw new IllegalStateException("I/O window " + mapping + " overlaps " + existing);
             }
         }
+        install(mapping);
+    }
+
+    /**
+     * Maps like {@link #map} but answers false instead of throwing when the window is outside the port space or
+     * overlaps another: for windows the guest places (PCI BARs).
+     */
+    public boolean tryMap(String name, int base, int length, BusDevice device, AccessWidth width) {
+        if (base < 0 || length <= 0 || base + length > PORTS) {
+            return false;
+        }
+        for (BusMapping existing : mappings) {
+            if (existing.overlaps(base, length)) {
+                return false;
+            }
+        }
+        install(new BusMapping(name, base, length, device, width));
+        return true;
+    }
+
+    private void install(BusMapping mapping) {
+        int base = (int) mapping.base();
+        int length = (int) mapping.length();
+        BusDevice device = mapping.device();
+        AccessWidth width = mapping.width();
         mappings.add(mapping);
         for (int port = base; port < base + length; port++) {
             devices[port] = device;

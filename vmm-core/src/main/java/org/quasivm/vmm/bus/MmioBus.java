@@ -37,6 +37,16 @@ public final class MmioBus {
         rebuild();
     }
 
+    /** Maps like {@link #map} but answers false instead of throwing on an overlap or a bad window. */
+    public boolean tryMap(String name, long base, long length, BusDevice device, AccessWidth width) {
+        if (length <= 0 || length > Integer.MAX_VALUE || base < 0 || overlapsAny(base, length)) {
+            return false;
+        }
+        mappings.add(new BusMapping(name, base, length, device, width));
+        rebuild();
+        return true;
+    }
+
     public boolean unmap(long base, BusDevice device) {
         boolean removed = mappings.removeIf(m -> m.base() == base && m.device() == device);
         if (removed) {

@@ -36,6 +36,10 @@ final class AttributeController {
     private boolean dataNext;
 
     AttributeController(AttributeState state) {
+        load(state);
+    }
+
+    void load(AttributeState state) {
         int[] r = state.registers();
         for (int i = 0; i < COUNT; i++) {
             regs[i] = r[i] & IMPLEMENTED[i];

@@ -59,12 +59,16 @@ final class BochsDispi {
         this.sequencer = sequencer;
         this.graphics = graphics;
         this.dac = dac;
+        load(state);
+    }
+
+    void load(DispiState state) {
+        int id = state.registers()[INDEX_ID];
+        if (id < ID0 || id > ID5) {
+            throw new IllegalArgumentException("DISPI id " + Integer.toHexString(id) + " is not B0C0..B0C5");
+        }
         System.arraycopy(state.registers(), 0, regs, 0, REGISTER_COUNT);
         index = state.index();
-        if (regs[INDEX_ID] < ID0 || regs[INDEX_ID] > ID5) {
-            throw new IllegalArgumentException("DISPI id " + Integer.toHexString(regs[INDEX_ID])
-                    + " is not B0C0..B0C5");
-        }
         regs[INDEX_BANK] &= bankMask();
         dac.setEightBit((regs[INDEX_ENABLE] & EIGHT_BIT_DAC) != 0);
         fixUp();
@@ -83,7 +87,16 @@ final class BochsDispi {
     }
 
     int readData() {
-        if (index < REGISTER_COUNT) {
+        return read(index);
+    }
+
+    void writeData(int value) {
+        write(index, value);
+    }
+
+    /** Register {@code index} as the data port would read it, without touching the index register. */
+    int read(int index) {
+        if (index >= 0 && index < REGISTER_COUNT) {
             if ((regs[INDEX_ENABLE] & GETCAPS) != 0) {
                 switch (index) {
                     case INDEX_XRES: return MAX_XRES;
@@ -100,7 +113,8 @@ final class BochsDispi {
         return 0;
     }
 
-    void writeData(int value) {
+    /** Register {@code index} written as through the data port, without touching the index register. */
+    void write(int index, int value) {
         value &= 0xFFFF;
         switch (index) {
             case INDEX_ID -> {

@@ -47,6 +47,10 @@ final class CrtController {
     private int index;
 
     CrtController(CrtcState state) {
+        load(state);
+    }
+
+    void load(CrtcState state) {
         System.arraycopy(state.registers(), 0, regs, 0, COUNT);
         index = state.index();
     }

@@ -23,6 +23,10 @@ final class Dac {
     private boolean eightBit;
 
     Dac(DacState state) {
+        load(state);
+    }
+
+    void load(DacState state) {
         System.arraycopy(state.palette(), 0, palette, 0, palette.length);
         System.arraycopy(state.pendingWrite(), 0, pending, 0, 3);
         pixelMask = state.pixelMask();

@@ -35,6 +35,10 @@ final class GraphicsController {
     private int index;
 
     GraphicsController(GraphicsState state) {
+        load(state);
+    }
+
+    void load(GraphicsState state) {
         int[] r = state.registers();
         for (int i = 0; i < COUNT; i++) {
             regs[i] = r[i] & IMPLEMENTED[i];

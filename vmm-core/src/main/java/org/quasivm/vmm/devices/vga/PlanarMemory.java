@@ -45,6 +45,10 @@ final class PlanarMemory {
         return latch;
     }
 
+    void setLatch(int latch) {
+        this.latch = latch;
+    }
+
     /**
      * A CPU read at {@code address} (bytes from the start of the decoded window). Plane offsets wrap at
      * {@code planeMask + 1} for the VGA's 64 KiB planes; {@code planeLimit} bounds the Bochs VBE's longer ones.

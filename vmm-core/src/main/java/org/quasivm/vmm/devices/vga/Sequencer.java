@@ -28,6 +28,10 @@ final class Sequencer {
     private int index;
 
     Sequencer(SequencerState state) {
+        load(state);
+    }
+
+    void load(SequencerState state) {
         int[] r = state.registers();
         for (int i = 0; i < COUNT; i++) {
             regs[i] = r[i] & IMPLEMENTED[i];

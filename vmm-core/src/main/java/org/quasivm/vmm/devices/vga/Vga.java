@@ -75,6 +75,23 @@ public final class Vga {
         dispiPorts = new DispiPorts(dispi);
     }
 
+    /**
+     * Returns the registers to their power-on values (the machine's reset line): the DISPI interface off, the
+     * display blank until the VGA BIOS sets a mode. Video memory keeps its contents, as on hardware.
+     */
+    public void reset() {
+        writeMiscOutput(0);
+        writeFeatureControl(0);
+        writeVideoEnable(0);
+        sequencer.load(SequencerState.initial());
+        crtc.load(CrtcState.initial());
+        graphics.load(GraphicsState.initial());
+        attribute.load(AttributeState.initial());
+        dac.load(DacState.initial());
+        dispi.load(DispiState.initial());
+        planes.setLatch(0);
+    }
+
     /** A VGA in {@code state} (validated: a snapshot is untrusted). */
     public static Vga fromState(VgaState state, VirtualClock clock) {
         return new Vga(Objects.requireNonNull(state, "state"), clock);

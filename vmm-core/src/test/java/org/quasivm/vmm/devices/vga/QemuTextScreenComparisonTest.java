@@ -35,7 +35,12 @@ class QemuTextScreenComparisonTest {
         Frame qemu;
         try (QemuMonitor monitor = QemuMonitor.start(dir, "-accel", "tcg", "-m", "32", "-display", "none",
                 "-nodefaults", "-vga", "std", "-serial", "none", "-no-reboot")) {
-            long lfb = framebufferAddress(monitor.command("info pci"));
+            long lfb = -1;
+            for (int i = 0; i < 300 && lfb < 0; i++) { // until SeaBIOS has placed the BARs
+                lfb = framebufferAddress(monitor.command("info pci"));
+                Thread.sleep(lfb < 0 ? 50 : 0);
+            }
+            assertTrue(lfb > 0, "SeaBIOS never placed the VGA's BAR 0");
             vram = null;
             for (int i = 0; i < 300; i++) {
                 vram = monitor.physicalMemory(dir, lfb, 0x40000);
@@ -100,11 +105,13 @@ class QemuTextScreenComparisonTest {
         return ((i >> primaryBit) & 1) * 0x2A + ((i >> secondaryBit) & 1) * 0x15;
     }
 
+    /** BAR 0 of the 1234:1111 function in {@code info pci}, or -1 while it is unassigned. */
     private static long framebufferAddress(String infoPci) {
-        Matcher m = Pattern.compile("1234:1111[\\s\\S]*?BAR0: 32 bit prefetchable memory at (0x[0-9a-f]+)")
+        Matcher m = Pattern.compile("1234:1111[\\s\\S]*?BAR0: 32 bit prefetchable memory at 0x([0-9a-f]+)")
                 .matcher(infoPci);
         assertTrue(m.find(), infoPci);
-        return Long.decode(m.group(1));
+        long address = Long.parseUnsignedLong(m.group(1), 16);
+        return address == 0 || address >= 1L << 32 ? -1 : address;
     }
 
     /** The characters of QEMU's text screen (its VGA keeps character i at byte 4i). */

@@ -31,6 +31,10 @@ final class CrtcScanout {
     private final int[] fetched = new int[MAX_COLUMNS + 2];
     private final int[] line = new int[(MAX_COLUMNS + 1) * MAX_DOTS_PER_COLUMN];
     private final int[] nibbles = new int[8];
+    /** The character/attribute plane bytes of the text row at {@link #cellsMa}, fetched once per row. */
+    private final int[] cells = new int[MAX_COLUMNS + 1];
+    private int cellsMa;
+    private int cellsCount;
     private int[] previousInput = new int[0];
 
     // Geometry and decoding, captured from the registers at the start of a refresh.
@@ -177,6 +181,7 @@ final class CrtcScanout {
         }
         int ma = startMa;
         int rowScan = presetRowScan;
+        cellsCount = -1;
         int repeat = 0;
         int repeats = doubleScan ? 2 : 1;
         boolean belowSplit = false;
@@ -231,13 +236,24 @@ final class CrtcScanout {
         }
     }
 
-    /** Each cell becomes its 9-dot glyph row (bit 8 leftmost) with foreground and background attribute colours. */
+    /**
+     * Each cell becomes its 9-dot glyph row (bit 8 leftmost) with foreground and background attribute colours.
+     * The row's characters are fetched once for all its scan lines, unless the CGA bits make the address depend
+     * on the row scan.
+     */
     private void fetchText(int ma, int rowScan, int n) {
+        if (ma != cellsMa || n > cellsCount || (modeControlReg & 3) != 3) {
+            for (int c = 0; c < n; c++) {
+                int counter = ma + (c >> addressShift);
+                cells[c] = vram.getInt(
+                        CrtController.planeAddress(counter & 0xFFFF, rowScan, underlineReg, modeControlReg) << 2);
+            }
+            cellsMa = ma;
+            cellsCount = n;
+        }
         boolean cursorRow = cursorShown && rowScan >= cursorStart && rowScan <= cursorEnd;
         for (int c = 0; c < n; c++) {
-            int counter = ma + (c >> addressShift);
-            int address = CrtController.planeAddress(counter & 0xFFFF, rowScan, underlineReg, modeControlReg);
-            int planes = vram.getInt(address << 2);
+            int planes = cells[c];
             int ch = planes & 0xFF;
             int attr = (planes >>> 8) & 0xFF;
             int font = (attr & 0x08) != 0 ? fontA : fontB;

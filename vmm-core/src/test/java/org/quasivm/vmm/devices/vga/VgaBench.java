@@ -90,9 +90,14 @@ final class VgaBench {
         return in(0x3D5);
     }
 
+    /** Input status 1, which also resets the attribute flip-flop: at 3DAh or, with monochrome I/O, 3BAh. */
+    int inputStatus1() {
+        return in((in(0x3CC) & 1) != 0 ? 0x3DA : 0x3BA);
+    }
+
     /** Writes an attribute register the way SeaBIOS does (flip-flop reset, index without PAS, data, old index). */
     void attr(int index, int value) {
-        in(0x3DA);
+        inputStatus1();
         int old = in(0x3C0);
         out(0x3C0, index);
         out(0x3C0, value);
@@ -101,7 +106,7 @@ final class VgaBench {
 
     /** Enables video (palette address source set), as the BIOS does after a mode set. */
     void enableVideo() {
-        in(0x3DA);
+        inputStatus1();
         out(0x3C0, 0x20);
     }
 

@@ -18,8 +18,8 @@ import org.quasivm.vmm.display.TextScreen;
  *
  * <p>A refresh redraws only scan lines whose inputs changed (see {@link CrtcScanout} and {@link LinearScanout});
  * a change of mode, size or colours redraws everything. With nothing changed a refresh allocates nothing.
- * While the sequencer has the screen off, or the attribute controller's palette address source bit is clear in
- * a VGA mode, the frame is black at its previous size.
+ * While the sequencer has the screen off, or the attribute controller's palette address source bit is clear (in
+ * Bochs VBE modes too: that is how {@code bochs-drm} blanks), the frame is black at its previous size.
  *
  * <p>VM thread only (it reads the virtual clock for blinking). Guest register values never make it fail: every
  * geometry is bounded by the register widths and the DISPI limits, and every memory read by the memory size.
@@ -59,7 +59,7 @@ public final class VgaRenderer implements DisplaySource {
     public List<DirtyRect> refresh() {
         boolean coloursChanged = colours.update(vga.attribute(), vga.dac());
         BochsDispi dispi = vga.dispi();
-        if (vga.sequencer().screenOff() || (!dispi.enabled() && !vga.attribute().videoEnabled())) {
+        if (vga.sequencer().screenOff() || !vga.attribute().videoEnabled()) {
             return showBlank();
         }
         boolean linear = dispi.enabled() && dispi.bpp() != 4;

@@ -176,6 +176,22 @@ class BochsVbeTest {
     }
 
     @Test
+    void paletteAddressSourceBlanksLinearModesTooAsBochsDrmExpects() {
+        setMode(64, 8, 32, LFB);
+        lfb.putInt(0, 0xFFFFFF);
+        bench.renderer.refresh();
+        bench.out(0x3C2, 0x01); // bochs-drm's blank: colour I/O, reset the flip-flop, index 0 without PAS
+        bench.in(0x3DA);
+        bench.out(0x3C0, 0x00);
+        bench.renderer.refresh();
+        assertEquals(Frame.OPAQUE_BLACK, bench.renderer.frame().pixel(0, 0));
+        bench.in(0x3DA);
+        bench.out(0x3C0, 0x20);
+        bench.renderer.refresh();
+        assertEquals(0xFFFF_FFFF, bench.renderer.frame().pixel(0, 0));
+    }
+
+    @Test
     void disablingReturnsToTheVgaMode() {
         bench.setMode(VgaModeTable.MODE_03);
         setMode(64, 8, 32, LFB);

@@ -47,6 +47,7 @@ class VgaStateTest {
         bench.dispi(2, 600);
         bench.dispi(4, 0x41);
         bench.dispi(9, 100);
+        bench.enableVideo();
         VgaBench restored = new VgaBench(bench.vga.state());
         assertEquals(800, restored.dispiRead(1));
         assertEquals(100, restored.dispiRead(9));

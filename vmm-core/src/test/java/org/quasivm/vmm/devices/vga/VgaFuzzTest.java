@@ -16,7 +16,7 @@ import org.quasivm.vmm.display.Frame;
  */
 class VgaFuzzTest {
 
-    private static final int ACCESSES = 200_000;
+    private static final int ACCESSES = 300_000;
     private static final int[] SIZES = {1, 1, 1, 2, 4};
 
     @ParameterizedTest

@@ -11,10 +11,10 @@ import org.quasivm.vmm.display.Frame;
  * clock fetches the four plane bytes at the CRTC's address, and the attribute controller turns them into text cells
  * or pixels (planar, CGA-interleaved or 256-colour shifting, pixel panning, half dot clock).
  *
- * <p>Change detection: for each scan line the fetched input that decides its pixels (plane bytes, or for text the
- * glyph row, colours, cursor and blink state of every cell) is compared with what the previous refresh used; only
- * lines whose input differs are redrawn. Fonts, the cursor and blinking are covered because the glyph row is part
- * of the input, so no write tracking is needed even when the CPU writes video memory directly.
+ * <p>Change detection: for each scan line the fetched input that decides its pixels (plane bytes; for text the
+ * character/attribute cells, the row scan, the cursor and the blink phase) is compared with what the previous
+ * refresh used; only lines whose input differs are redrawn. For text, the fonts in plane 2 are compared as a whole
+ * and a change redraws everything. No write tracking is needed, even when the CPU writes video memory directly.
  *
  * <p>The Bochs VBE's 4-bit planar modes use the same path with DISPI geometry.
  */
@@ -26,9 +26,12 @@ final class CrtcScanout {
 
     private static final int MAX_COLUMNS = BochsDispi.MAX_XRES / 8;
     private static final int MAX_DOTS_PER_COLUMN = 18;
+    /** Scan-line input beyond the columns: panning, row scan, cursor column, blink phase. */
+    private static final int EXTRA_INPUT = 4;
+    private static final int FONT_BYTES = 256 * 32;
 
     private final ByteBuffer vram;
-    private final int[] fetched = new int[MAX_COLUMNS + 2];
+    private final int[] fetched = new int[MAX_COLUMNS + 1 + EXTRA_INPUT];
     private final int[] line = new int[(MAX_COLUMNS + 1) * MAX_DOTS_PER_COLUMN];
     private final int[] nibbles = new int[8];
     /** The character/attribute plane bytes of the text row at {@link #cellsMa}, fetched once per row. */
@@ -36,6 +39,11 @@ final class CrtcScanout {
     private int cellsMa;
     private int cellsCount;
     private int[] previousInput = new int[0];
+    /** Plane 2's character maps A and B as the previous refresh drew them, and where they were. */
+    private final byte[] fonts = new byte[2 * FONT_BYTES];
+    private final byte[] previousFonts = new byte[2 * FONT_BYTES];
+    private int previousFontA = -1;
+    private int previousFontB = -1;
 
     // Geometry and decoding, captured from the registers at the start of a refresh.
     private int kind;
@@ -168,15 +176,23 @@ final class CrtcScanout {
         key[5] = dotScale;
         key[6] = shiftMode;
         key[7] = eightBitColor ? 1 : 0;
+        if (kind == KIND_TEXT) {
+            key[8] = blink ? 1 : 0;
+            key[9] = lineGraphics ? 1 : 0;
+            key[10] = underline;
+        }
     }
 
     /** Redraws the lines of {@code frame} (sized {@link #width()} × {@link #height()}) whose input changed. */
     void scan(Frame frame, ColourTables colours, boolean full, DirtyLines dirty) {
         int n = columns + 1; // one character clock more than displayed: pixel panning shifts it in
-        int inputLength = n + 1; // ... and the panning itself
+        int inputLength = n + EXTRA_INPUT;
         int needed = height * inputLength;
         if (previousInput.length != needed) {
             previousInput = new int[needed];
+            full = true;
+        }
+        if (kind == KIND_TEXT && fontsChanged()) {
             full = true;
         }
         int ma = startMa;
@@ -188,18 +204,18 @@ final class CrtcScanout {
         for (int y = 0; y < height; y++) {
             int linePan = belowSplit && panResets ? 0 : pan;
             int visible = linePan > 0 ? n : n - 1; // the extra clock only matters when panning shifts it in
+            Arrays.fill(fetched, visible, inputLength, 0);
             if (kind == KIND_TEXT) {
-                fetchText(ma, rowScan, visible);
+                fetchText(ma, rowScan, visible, n);
             } else {
                 fetchPlanes(ma, rowScan, visible);
             }
-            fetched[n - 1] = visible == n ? fetched[n - 1] : 0;
             fetched[n] = linePan;
             int at = y * inputLength;
             if (full || !Arrays.equals(fetched, 0, inputLength, previousInput, at, at + inputLength)) {
                 System.arraycopy(fetched, 0, previousInput, at, inputLength);
                 if (kind == KIND_TEXT) {
-                    drawText(n, colours.byAttribute);
+                    drawText(n, rowScan, fetched[n + 2], colours.byAttribute);
                 } else {
                     drawPixels(n, colours);
                 }
@@ -237,32 +253,81 @@ final class CrtcScanout {
     }
 
     /**
-     * Each cell becomes its 9-dot glyph row (bit 8 leftmost) with foreground and background attribute colours.
-     * The row's characters are fetched once for all its scan lines, unless the CGA bits make the address depend
-     * on the row scan.
+     * The row's character/attribute cells (fetched once for all its scan lines, unless the CGA bits make the
+     * address depend on the row scan), then the row scan, the column the cursor covers on this scan line (or -1)
+     * and the blink phase when a cell on the row blinks.
      */
-    private void fetchText(int ma, int rowScan, int n) {
-        if (ma != cellsMa || n > cellsCount || (modeControlReg & 3) != 3) {
-            for (int c = 0; c < n; c++) {
+    private void fetchText(int ma, int rowScan, int visible, int n) {
+        if (ma != cellsMa || visible > cellsCount || (modeControlReg & 3) != 3) {
+            for (int c = 0; c < visible; c++) {
                 int counter = ma + (c >> addressShift);
                 cells[c] = vram.getInt(
-                        CrtController.planeAddress(counter & 0xFFFF, rowScan, underlineReg, modeControlReg) << 2);
+                        CrtController.planeAddress(counter & 0xFFFF, rowScan, underlineReg, modeControlReg) << 2)
+                        & 0xFFFF;
             }
             cellsMa = ma;
-            cellsCount = n;
+            cellsCount = visible;
         }
-        boolean cursorRow = cursorShown && rowScan >= cursorStart && rowScan <= cursorEnd;
+        System.arraycopy(cells, 0, fetched, 0, visible);
+        int cursorColumn = -1;
+        if (cursorShown && rowScan >= cursorStart && rowScan <= cursorEnd) {
+            for (int c = cursorSkew; c < visible; c++) {
+                if (((ma + ((c - cursorSkew) >> addressShift)) & 0xFFFF) == cursorMa) {
+                    cursorColumn = c;
+                    break;
+                }
+            }
+        }
+        int blinking = 0;
+        if (blink) {
+            for (int c = 0; c < visible; c++) {
+                if ((cells[c] & 0x8000) != 0) {
+                    blinking = blinkOn ? 1 : 2;
+                    break;
+                }
+            }
+        }
+        fetched[n + 1] = rowScan;
+        fetched[n + 2] = cursorColumn;
+        fetched[n + 3] = blinking;
+    }
+
+    /** Reads plane 2's character maps in use; returns whether they differ from the previous refresh's. */
+    private boolean fontsChanged() {
+        for (int i = 0; i < FONT_BYTES; i++) {
+            fonts[i] = vram.get((fontA + i) << 2 | 2);
+        }
+        if (fontB != fontA) {
+            for (int i = 0; i < FONT_BYTES; i++) {
+                fonts[FONT_BYTES + i] = vram.get((fontB + i) << 2 | 2);
+            }
+        }
+        boolean changed = fontA != previousFontA || fontB != previousFontB
+                || !Arrays.equals(fonts, previousFonts);
+        if (changed) {
+            System.arraycopy(fonts, 0, previousFonts, 0, fonts.length);
+            previousFontA = fontA;
+            previousFontB = fontB;
+        }
+        return changed;
+    }
+
+    /**
+     * Draws one text scan line from the cells in {@link #fetched}: each cell's glyph row (with the ninth dot,
+     * underline, blink and cursor applied) in its foreground and background attribute colours.
+     */
+    private void drawText(int n, int rowScan, int cursorColumn, int[] palette) {
+        int x = 0;
         for (int c = 0; c < n; c++) {
-            int planes = cells[c];
-            int ch = planes & 0xFF;
-            int attr = (planes >>> 8) & 0xFF;
-            int font = (attr & 0x08) != 0 ? fontA : fontB;
-            int glyph = vram.get((font + ch * 32 + rowScan) << 2 | 2) & 0xFF;
+            int cell = fetched[c];
+            int ch = cell & 0xFF;
+            int attr = cell >>> 8;
+            int font = (attr & 0x08) != 0 ? 0 : (fontB != fontA ? FONT_BYTES : 0);
+            int glyph = previousFonts[font + ch * 32 + rowScan] & 0xFF;
             int bits = glyph << 1;
             if (nineDots && lineGraphics && ch >= 0xC0 && ch <= 0xDF) {
                 bits |= glyph & 1; // box-drawing characters continue into the ninth dot
             }
-            int fg = attr & 0x0F;
             int bg = attr >>> 4;
             if (rowScan == underline && (attr & 0x77) == 0x01) {
                 bits = 0x1FF;
@@ -273,21 +338,13 @@ final class CrtcScanout {
                     bits = 0;
                 }
             }
-            if (cursorRow && c >= cursorSkew && ((ma + ((c - cursorSkew) >> addressShift)) & 0xFFFF) == cursorMa) {
+            if (c == cursorColumn) {
                 bits = 0x1FF;
             }
-            fetched[c] = bits | fg << 9 | bg << 13;
-        }
-    }
-
-    private void drawText(int n, int[] palette) {
-        int x = 0;
-        for (int c = 0; c < n; c++) {
-            int cell = fetched[c];
-            int fg = palette[(cell >>> 9) & 0x0F];
-            int bg = palette[(cell >>> 13) & 0x0F];
+            int fgColour = palette[attr & 0x0F];
+            int bgColour = palette[bg];
             for (int d = 0; d < charDots; d++) {
-                int colour = ((cell >>> (8 - d)) & 1) != 0 ? fg : bg;
+                int colour = ((bits >>> (8 - d)) & 1) != 0 ? fgColour : bgColour;
                 for (int s = 0; s < dotScale; s++) {
                     line[x++] = colour;
                 }

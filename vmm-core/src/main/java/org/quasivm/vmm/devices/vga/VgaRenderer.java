@@ -30,7 +30,7 @@ public final class VgaRenderer implements DisplaySource {
     public static final int INITIAL_WIDTH = 640;
     public static final int INITIAL_HEIGHT = 480;
 
-    private static final int KEY_LENGTH = 8;
+    private static final int KEY_LENGTH = 12;
 
     private final Vga vga;
     private final CrtcScanout crtcScanout;

@@ -139,6 +139,17 @@ class TextModeTest {
     }
 
     @Test
+    void turningBlinkOffGivesBlinkingCellsBrightBackgrounds() {
+        put(0, 0, 0x00, 0xC0); // blank glyph; background 12: red while bit 7 means blink, else bright red
+        bench.renderer.refresh();
+        assertEquals(attributeColour(0x04), bench.renderer.frame().pixel(0, 0));
+        bench.attr(0x10, 0x04); // mode control without blink enable
+        bench.enableVideo();
+        bench.renderer.refresh();
+        assertEquals(attributeColour(0x0C), bench.renderer.frame().pixel(0, 0));
+    }
+
+    @Test
     void writingOneCharacterRedrawsOnlyItsSixteenScanLines() {
         bench.renderer.refresh();
         Frame before = bench.renderer.frame();
@@ -155,14 +166,14 @@ class TextModeTest {
     }
 
     @Test
-    void changingTheFontRedrawsTheLinesThatUseIt() {
+    void changingTheFontRedrawsTheScreenWithTheNewGlyphs() {
         put(0, 5, 'Q', 0x07);
         bench.renderer.refresh();
         bench.beginFontAccess();
         bench.poke(0xA0000 + 'Q' * 32 + 3, 0xFF);
         bench.endFontAccess();
         List<DirtyRect> dirty = bench.renderer.refresh();
-        assertEquals(List.of(new DirtyRect(0, 5 * 16 + 3, 720, 1)), dirty);
+        assertEquals(List.of(new DirtyRect(0, 0, 720, 400)), dirty);
         for (int dot = 0; dot < 8; dot++) {
             assertEquals(attributeColour(0x07), bench.renderer.frame().pixel(dot, 5 * 16 + 3));
         }

@@ -23,9 +23,9 @@ import org.quasivm.vmm.display.DirtyRect;
  * What a console refresh costs (it polls about 60 times a second) and what the legacy window costs per byte.
  *
  * <pre>
- * mvn -B -q -pl vmm-core -am test-compile
- * mvn -B -q -pl vmm-core dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
- * java -cp vmm-core/target/test-classes:vmm-core/target/classes:$(cat /tmp/cp.txt) \
+ * mvn -B -q -pl vmm-core -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+ *     -Dmdep.outputFile=$PWD/vmm-core/target/test-classpath.txt
+ * java -cp vmm-core/target/test-classes:vmm-core/target/classes:$(cat vmm-core/target/test-classpath.txt) \
  *     org.openjdk.jmh.Main VgaRendererBenchmark -prof gc
  * </pre>
  */

@@ -26,8 +26,8 @@
  * <h2>Comparing with QEMU's {@code screendump}</h2>
  * QEMU's monitor command {@code screendump FILE} writes a binary PPM (read it with
  * {@link org.quasivm.vmm.display.PpmImage}) of the active display area, the same area and size as our frames:
- * 720×400 for 80×25 and 80×50 text, 640×400 for mode 13h and mode X, 640×480 for mode 12h, XRES×YRES for Bochs VBE
- * modes; no border. Known differences, to allow for when comparing (see {@code QemuTextScreenComparisonTest}):
+ * 720×400 for 80×25 and 80×50 text, 640×400 for mode 13h and mode X, 640×480 for mode 12h, XRES×YRES for Bochs
+ * VBE modes; no border. Known differences, to allow for when comparing (see {@code QemuTextScreenComparisonTest}):
  * <ul>
  *   <li>6-bit DAC levels: QEMU widens v to {@code v << 2 | (v & 1) * 3} (2Ah becomes A8h), we round
  *       {@code v × 255 / 63} (2Ah becomes AAh); both keep v in the top 6 bits, so compare {@code rgb & 0xFCFCFC}.

@@ -16,12 +16,12 @@ import org.quasivm.vmm.display.Frame;
 import org.quasivm.vmm.display.PpmImage;
 
 /**
- * Judges mode 13h against a peer: {@code mode13.asm} (built with NASM at test time) boots in QEMU, sets mode 13h
- * through SeaBIOS's VGA BIOS, loads a palette and draws a pattern, both given by formulas; our VGA gets the same mode
- * registers, palette and pixels through its ports and window, and our 640×400 frame must equal QEMU's
- * {@code screendump} at the DAC's 6 bits (see {@link QemuTextScreenComparisonTest} on rounding).
+ * Judges graphics modes against a peer: a boot sector (built with NASM at test time from {@code *.asm} beside this
+ * class) runs in QEMU under SeaBIOS and draws a picture given by formulas; our VGA gets the same registers, palette
+ * and pixels through its ports and window, and our frame must equal QEMU's {@code screendump} (at the DAC's 6 bits
+ * where the DAC is involved; see {@link QemuTextScreenComparisonTest} on rounding).
  */
-class QemuMode13ComparisonTest {
+class QemuGraphicsComparisonTest {
 
     @TempDir
     Path dir;
@@ -35,15 +35,15 @@ class QemuMode13ComparisonTest {
         return false;
     }
 
-    @Test
-    void mode13PictureMatchesQemuScreendump() throws Exception {
+    /** Assembles {@code name}.asm, boots it in QEMU until it writes "DONE" at 600h, and returns QEMU's screen. */
+    private Frame qemuScreen(String name) throws Exception {
         Assumptions.assumeTrue(QemuMonitor.available(), QemuMonitor.QEMU + " is not installed");
         Assumptions.assumeTrue(nasmAvailable(), "nasm is not installed");
-        Path source = dir.resolve("mode13.asm");
-        try (InputStream in = getClass().getResourceAsStream("mode13.asm")) {
+        Path source = dir.resolve(name + ".asm");
+        try (InputStream in = getClass().getResourceAsStream(name + ".asm")) {
             Files.copy(in, source);
         }
-        Path image = dir.resolve("mode13.img");
+        Path image = dir.resolve(name + ".img");
         Process nasm = new ProcessBuilder("nasm", "-f", "bin", "-o", image.toString(), source.toString())
                 .redirectErrorStream(true).start();
         assertTrue(nasm.waitFor(30, TimeUnit.SECONDS) && nasm.exitValue() == 0,
@@ -53,7 +53,6 @@ class QemuMode13ComparisonTest {
         System.arraycopy(sector, 0, disk, 0, sector.length);
         Files.write(image, disk);
 
-        Frame qemu;
         try (QemuMonitor monitor = QemuMonitor.start(dir, "-accel", "tcg", "-m", "32", "-display", "none",
                 "-nodefaults", "-vga", "std", "-serial", "none", "-no-reboot",
                 "-drive", "file=" + image + ",format=raw,if=ide")) {
@@ -62,12 +61,26 @@ class QemuMode13ComparisonTest {
                 done = new String(monitor.physicalMemory(dir, 0x600, 4), StandardCharsets.US_ASCII).equals("DONE");
                 Thread.sleep(done ? 0 : 50);
             }
-            assertTrue(done, "the boot sector never finished drawing");
+            assertTrue(done, name + " never finished drawing");
             monitor.command("stop");
-            monitor.command("screendump \"" + dir.resolve("qemu.ppm") + "\"");
-            qemu = PpmImage.read(dir.resolve("qemu.ppm"));
+            monitor.command("screendump \"" + dir.resolve(name + ".ppm") + "\"");
+            return PpmImage.read(dir.resolve(name + ".ppm"));
         }
+    }
 
+    private static void assertSameScreen(Frame qemu, Frame ours, int mask) {
+        assertEquals(qemu.width(), ours.width());
+        assertEquals(qemu.height(), ours.height());
+        for (int y = 0; y < ours.height(); y++) {
+            for (int x = 0; x < ours.width(); x++) {
+                assertEquals(qemu.pixel(x, y) & mask, ours.pixel(x, y) & mask, String.format("pixel (%d, %d)", x, y));
+            }
+        }
+    }
+
+    @Test
+    void mode13PictureMatchesQemuScreendump() throws Exception {
+        Frame qemu = qemuScreen("mode13");
         VgaBench bench = new VgaBench();
         bench.setMode(VgaModeTable.MODE_13);
         for (int i = 0; i < 256; i++) {
@@ -79,15 +92,27 @@ class QemuMode13ComparisonTest {
             }
         }
         bench.renderer.refresh();
-        Frame ours = bench.renderer.frame();
-        assertEquals(qemu.width(), ours.width());
-        assertEquals(qemu.height(), ours.height());
-        for (int y = 0; y < ours.height(); y++) {
-            for (int x = 0; x < ours.width(); x++) {
-                int a = ours.pixel(x, y) & 0xFC_FCFC;
-                int b = qemu.pixel(x, y) & 0xFC_FCFC;
-                assertEquals(b, a, String.format("pixel (%d, %d)", x, y));
+        assertSameScreen(qemu, bench.renderer.frame(), 0xFC_FCFC);
+    }
+
+    @Test
+    void bankedThirtyTwoBitVbePictureMatchesQemuScreendump() throws Exception {
+        Frame qemu = qemuScreen("vbe32");
+        VgaBench bench = new VgaBench();
+        bench.setMode(VgaModeTable.MODE_03); // what SeaBIOS left before the boot sector
+        bench.dispi(4, 0);
+        bench.dispi(3, 32);
+        bench.dispi(1, 640);
+        bench.dispi(2, 480);
+        bench.dispi(5, 0);
+        bench.dispi(4, 1);
+        for (int p = 0; p < 640 * 480; p++) {
+            if (p % 16384 == 0) {
+                bench.dispi(5, p / 16384);
             }
+            bench.mmio.write(0xA0000 + 4L * (p % 16384), 4, p * 0x010307L);
         }
+        bench.renderer.refresh();
+        assertSameScreen(qemu, bench.renderer.frame(), 0xFF_FFFF);
     }
 }

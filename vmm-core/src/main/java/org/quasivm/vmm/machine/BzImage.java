@@ -37,9 +37,10 @@ public final class BzImage {
     private final int cmdlineSize;
     private final long initSize;
     private final long code32Start;
+    private final long runtimeStart;
 
     private BzImage(String name, byte[] file, int version, int setupBytes, long initrdAddrMax, int cmdlineSize,
-                    long initSize, long code32Start) {
+                    long initSize, long code32Start, long runtimeStart) {
         this.name = name;
         this.file = file;
         this.version = version;
@@ -48,6 +49,7 @@ public final class BzImage {
         this.cmdlineSize = cmdlineSize;
         this.initSize = initSize;
         this.code32Start = code32Start;
+        this.runtimeStart = runtimeStart;
     }
 
     /**
@@ -88,14 +90,31 @@ public final class BzImage {
             cmdline = 255; // nonsense: fall back to the old limit
         }
         long kernelBytes = file.length - setupBytes;
-        long initSize = version >= 0x020A ? b.getInt(INIT_SIZE) & 0xFFFF_FFFFL : 0;
+        // before 2.10 the kernel does not say: assume it decompresses to four times its size, in place
+        long initSize = version >= 0x020A ? b.getInt(INIT_SIZE) & 0xFFFF_FFFFL : 4 * kernelBytes;
         long code32 = b.getInt(CODE32_START) & 0xFFFF_FFFFL;
         if (code32 != 0x10_0000L) {
             throw bad(name, "code32_start", String.format("%#x: only kernels entered at 1 MiB are supported",
                     code32));
         }
+        // where the kernel runs while it decompresses: a relocatable kernel moves up to its preferred address
+        // (never lower than its alignment allows), others run where they are loaded
+        long runtime = code32;
+        if (version >= 0x020A) {
+            long preferred = b.getLong(PREF_ADDRESS);
+            long align = b.getInt(KERNEL_ALIGNMENT) & 0xFFFF_FFFFL;
+            boolean relocatable = file[RELOCATABLE] != 0;
+            if (relocatable && align != 0 && Long.bitCount(align) == 1) {
+                runtime = Math.max((code32 + align - 1) & -align, preferred);
+            } else {
+                runtime = preferred;
+            }
+            if (runtime < code32 || runtime > 0xFFFF_FFFFL) {
+                throw bad(name, "pref_address", String.format("%#x is not a usable load address", runtime));
+            }
+        }
         return new BzImage(name, file, version, setupBytes, initrdMax, cmdline,
-                Math.max(initSize, kernelBytes), code32);
+                Math.max(initSize, kernelBytes), code32, runtime);
     }
 
     private static IllegalArgumentException bad(String name, String field, String why) {
@@ -121,9 +140,19 @@ public final class BzImage {
         return cmdlineSize;
     }
 
-    /** Bytes the kernel needs from 1 MiB on while it decompresses and initialises (at least its own size). */
+    /** Bytes the kernel needs from its runtime start while it decompresses and initialises (boot protocol 2.10). */
     public long initSize() {
         return initSize;
+    }
+
+    /** Where the kernel runs while decompressing (its preferred address, for relocatable kernels). */
+    public long runtimeStart() {
+        return runtimeStart;
+    }
+
+    /** The first byte after everything the kernel occupies before it reads the memory map. */
+    public long memoryEnd() {
+        return Math.max(code32Start + (file.length - setupBytes), runtimeStart + initSize);
     }
 
     public long entryPoint() {

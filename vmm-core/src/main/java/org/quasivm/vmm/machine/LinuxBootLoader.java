@@ -57,7 +57,7 @@ public final class LinuxBootLoader {
         BzImage kernel = boot.kernel();
         byte[] image = kernel.protectedModeKernel();
         long kernelAt = kernel.entryPoint();
-        long kernelEnd = kernelAt + kernel.initSize();
+        long kernelEnd = kernel.memoryEnd();
         if (kernelEnd > memory.lowRamEnd()) {
             throw new IllegalArgumentException(kernel.name() + ": the kernel needs " + (kernelEnd >> 20)
                     + " MiB of RAM to start; the machine has " + (memory.lowRamEnd() >> 20) + " MiB below 4 GiB");

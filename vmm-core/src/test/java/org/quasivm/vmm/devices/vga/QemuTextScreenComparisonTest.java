@@ -1,0 +1,125 @@
+package org.quasivm.vmm.devices.vga;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quasivm.vmm.display.Frame;
+import org.quasivm.vmm.display.PpmImage;
+
+/**
+ * Judges the text renderer against a peer: QEMU runs SeaBIOS and its VGA BIOS to the POST screen; the characters,
+ * attributes and the font the VGA BIOS loaded are copied from QEMU's video memory into our VGA through its register
+ * interface, as a guest would write them; our frame must equal QEMU's {@code screendump}.
+ *
+ * <p>Colours are compared at the DAC's 6 bits: QEMU widens a 6-bit level {@code v} to {@code v << 2 | (v & 1) * 3},
+ * we round {@code v × 255 / 63}; both keep {@code v} in the top 6 bits. The cursor blinks in QEMU on its own clock,
+ * so one cell may differ on its cursor scan lines.
+ */
+class QemuTextScreenComparisonTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void seaBiosPostScreenMatchesQemuScreendump() throws Exception {
+        Assumptions.assumeTrue(QemuMonitor.available(), QemuMonitor.QEMU + " is not installed");
+        byte[] vram;
+        Frame qemu;
+        try (QemuMonitor monitor = QemuMonitor.start(dir, "-accel", "tcg", "-m", "32", "-display", "none",
+                "-nodefaults", "-vga", "std", "-serial", "none", "-no-reboot")) {
+            long lfb = -1;
+            for (int i = 0; i < 300 && lfb < 0; i++) { // until SeaBIOS has placed the BARs
+                lfb = framebufferAddress(monitor.command("info pci"));
+                Thread.sleep(lfb < 0 ? 50 : 0);
+            }
+            assertTrue(lfb > 0, "SeaBIOS never placed the VGA's BAR 0");
+            vram = null;
+            for (int i = 0; i < 300; i++) {
+                vram = monitor.physicalMemory(dir, lfb, 0x40000);
+                if (screenText(vram).contains("Booting from")) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            monitor.command("stop");
+            vram = monitor.physicalMemory(dir, lfb, 0x40000);
+            monitor.command("screendump \"" + dir.resolve("qemu.ppm") + "\"");
+            qemu = PpmImage.read(dir.resolve("qemu.ppm"));
+        }
+        assertTrue(screenText(vram).contains("SeaBIOS"), screenText(vram));
+
+        VgaBench bench = new VgaBench();
+        bench.setMode(VgaModeTable.MODE_03);
+        loadEgaPalette(bench);
+        bench.beginFontAccess();
+        for (int ch = 0; ch < 256; ch++) {
+            for (int row = 0; row < 16; row++) {
+                bench.poke(0xA0000 + ch * 32 + row, vram[(ch * 32 + row) * 4 + 2] & 0xFF);
+            }
+        }
+        bench.endFontAccess();
+        for (int i = 0; i < 80 * 25; i++) {
+            bench.poke(0xB8000 + 2L * i, vram[i * 4] & 0xFF);
+            bench.poke(0xB8000 + 2L * i + 1, vram[i * 4 + 1] & 0xFF);
+        }
+        bench.crtc(0x0A, 0x20);
+        bench.renderer.refresh();
+        Frame ours = bench.renderer.frame();
+
+        assertEquals(qemu.width(), ours.width());
+        assertEquals(qemu.height(), ours.height());
+        int cursorCell = -1;
+        for (int y = 0; y < ours.height(); y++) {
+            for (int x = 0; x < ours.width(); x++) {
+                if (sixBits(ours.pixel(x, y)) != sixBits(qemu.pixel(x, y))) {
+                    int cell = (y / 16) * 80 + x / 9;
+                    boolean cursorLine = y % 16 >= 13;
+                    assertTrue(cursorLine && (cursorCell < 0 || cursorCell == cell), String.format(
+                            "pixel (%d, %d): ours %08x, QEMU's %08x", x, y, ours.pixel(x, y), qemu.pixel(x, y)));
+                    cursorCell = cell;
+                }
+            }
+        }
+    }
+
+    private static int sixBits(int argb) {
+        return argb & 0xFC_FCFC;
+    }
+
+    /** The EGA's 64 colours as the VGA BIOS loads them for text modes: bits rgbRGB, 0x2A primary, 0x15 secondary. */
+    private static void loadEgaPalette(VgaBench bench) {
+        for (int i = 0; i < 64; i++) {
+            bench.dac(i, level(i, 2, 5), level(i, 1, 4), level(i, 0, 3));
+        }
+    }
+
+    private static int level(int i, int primaryBit, int secondaryBit) {
+        return ((i >> primaryBit) & 1) * 0x2A + ((i >> secondaryBit) & 1) * 0x15;
+    }
+
+    /** BAR 0 of the 1234:1111 function in {@code info pci}, or -1 while it is unassigned. */
+    private static long framebufferAddress(String infoPci) {
+        Matcher m = Pattern.compile("1234:1111[\\s\\S]*?BAR0: 32 bit prefetchable memory at 0x([0-9a-f]+)")
+                .matcher(infoPci);
+        assertTrue(m.find(), infoPci);
+        long address = Long.parseUnsignedLong(m.group(1), 16);
+        return address == 0 || address >= 1L << 32 ? -1 : address;
+    }
+
+    /** The characters of QEMU's text screen (its VGA keeps character i at byte 4i). */
+    private static String screenText(byte[] vram) {
+        byte[] text = new byte[80 * 25];
+        for (int i = 0; i < text.length; i++) {
+            text[i] = vram[i * 4];
+        }
+        return new String(text, StandardCharsets.ISO_8859_1);
+    }
+}

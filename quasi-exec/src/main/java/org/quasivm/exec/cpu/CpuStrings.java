@@ -243,6 +243,7 @@ abstract class CpuStrings extends CpuArithmetic {
         boolean a32 = (w0 & Insn.A32) != 0;
         int port = r16(EDX);
         checkIoPermission(port, size);
+        checkEvents = true;
         int d = step(size);
         if (Insn.rep(w0) == Insn.REP_NONE) {
             insOnce(a32, port, size, d);
@@ -273,6 +274,7 @@ abstract class CpuStrings extends CpuArithmetic {
         boolean a32 = (w0 & Insn.A32) != 0;
         int port = r16(EDX);
         checkIoPermission(port, size);
+        checkEvents = true;
         int src = Insn.seg(w0);
         int d = step(size);
         if (Insn.rep(w0) == Insn.REP_NONE) {

@@ -24,8 +24,8 @@ abstract class CpuMemory extends CpuCore implements CodeCache.InvalidationListen
     final CodeCache codeCache;
     final PhysicalBus bus;
     final PageWalker walker;
-    private final ByteBuffer[] tlbBuf = tlb.buffer;
-    private final int[] tlbOff = tlb.offset;
+    final ByteBuffer[] tlbBuf = tlb.buffer;
+    final int[] tlbOff = tlb.offset;
     /** Read tags of the current privilege class for instruction fetch (user when CPL is 3). */
     int[] fetchTag = tlb.readSupervisor;
     /** Fast tags for data accesses: the privilege class's, or all-miss while alignment checking is on. */
@@ -414,5 +414,18 @@ abstract class CpuMemory extends CpuCore implements CodeCache.InvalidationListen
 
     final void flushTlb() {
         tlb.flushAll();
+        fetchEpoch++;
+    }
+
+    /** CR3 reload with CR4.PGE: global translations stay. */
+    final void flushNonGlobalTlb() {
+        tlb.flushNonGlobal();
+        fetchEpoch++;
+    }
+
+    /** INVLPG. */
+    final void flushTlbPage(int linearAddress) {
+        tlb.flushPage(linearAddress);
+        fetchEpoch++;
     }
 }

@@ -127,20 +127,57 @@ class Interpreter extends CpuStrings {
         return b;
     }
 
+    /** The block that ran last to completion, whose links may lead to the next one; null after anything unusual. */
+    private DecodedBlock lastBlock;
+
+    /** Forgets the previous block, so the next lookup goes through the TLB (after events, faults, interrupts). */
+    final void breakChain() {
+        lastBlock = null;
+    }
+
+    /** The next block: through a link of the previous block when it is still valid, else by lookup. */
+    private DecodedBlock nextBlock() {
+        DecodedBlock prev = lastBlock;
+        if (prev != null) {
+            DecodedBlock t = prev.link0;
+            if (t != null && prev.link0Eip == eip && prev.link0Epoch == fetchEpoch && t.valid) {
+                return t;
+            }
+            t = prev.link1;
+            if (t != null && prev.link1Eip == eip && prev.link1Epoch == fetchEpoch && t.valid) {
+                return t;
+            }
+        }
+        DecodedBlock b = lookupBlock();
+        if (prev != null && b != null) {
+            // Within one fetch epoch an EIP always leads to the same block: remember the way (the older link makes
+            // room for it).
+            prev.link1 = prev.link0;
+            prev.link1Eip = prev.link0Eip;
+            prev.link1Epoch = prev.link0Epoch;
+            prev.link0 = b;
+            prev.link0Eip = eip;
+            prev.link0Epoch = fetchEpoch;
+        }
+        return b;
+    }
+
     /**
      * Runs at most {@code max} instructions from CS:EIP (fewer if the block ends). A fault propagates as
      * {@link CpuFault} with {@link #instrStart} naming the faulting instruction.
      */
     final void runBlock(int max) {
         instrStart = eip;
-        DecodedBlock b = lookupBlock();
+        DecodedBlock b = nextBlock();
         stopBlock = false;
         if (b == null) {
+            lastBlock = null;
             decoder.decode(linearSource, eip, code32, scratch, 0);
             execute(scratch, 0);
             retired++;
             return;
         }
+        lastBlock = null;
         int[] code = b.code;
         int n = Math.min(b.count, max);
         for (int k = 0, p = 0; k < n; k++, p += STRIDE) {
@@ -151,6 +188,7 @@ class Interpreter extends CpuStrings {
                 return;
             }
         }
+        lastBlock = b;
     }
 
     // ---- operand helpers ----
@@ -338,6 +376,37 @@ class Interpreter extends CpuStrings {
                 flagsSub(a, b, a - b, 0);
             }
             case Op.MOVZX_R32_M8 -> regs[regOf(w0)] = rd8(segOf(w0), ea(w0, w1, disp));
+            case Op.SHL_RI32 -> {
+                int n = imm & 31;
+                if (n != 0) {
+                    int d = rmOf(w1);
+                    int v = (int) regs[d];
+                    int r = v << n;
+                    boolean cf = ((v >>> (32 - n)) & 1) != 0;
+                    flagsResult(r, 0, cf, (r < 0) != cf, false);
+                    regs[d] = r & 0xFFFFFFFFL;
+                }
+            }
+            case Op.SHR_RI32 -> {
+                int n = imm & 31;
+                if (n != 0) {
+                    int d = rmOf(w1);
+                    int v = (int) regs[d];
+                    int r = v >>> n;
+                    flagsResult(r, 0, ((v >>> (n - 1)) & 1) != 0, ((r << 1) ^ r) < 0, false);
+                    regs[d] = r & 0xFFFFFFFFL;
+                }
+            }
+            case Op.SAR_RI32 -> {
+                int n = imm & 31;
+                if (n != 0) {
+                    int d = rmOf(w1);
+                    int v = (int) regs[d];
+                    int r = v >> n;
+                    flagsResult(r, 0, ((v >> (n - 1)) & 1) != 0, false, false);
+                    regs[d] = r & 0xFFFFFFFFL;
+                }
+            }
             // ---- generic forms ----
             case Op.NOP -> { }
             case Op.ALU_EbGb -> aluEb(w0, w1, disp, r8(regOf(w0)));
@@ -589,7 +658,7 @@ class Interpreter extends CpuStrings {
             }
             case Op.INVLPG -> {
                 requireCpl0();
-                tlb.flushPage(segBase[segOf(w0)] + ea(w0, w1, disp));
+                flushTlbPage(segBase[segOf(w0)] + ea(w0, w1, disp));
             }
             case Op.LAR, Op.LSL -> {
                 requireProtectedMode();

@@ -57,6 +57,7 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
                 return Exit.EXIT_REQUESTED;
             }
             checkEvents = false;
+            breakChain();
             if (!shadowActive) {
                 if (nmiPending && !nmiBlocked) {
                     nmiPending = false;

@@ -716,6 +716,11 @@ public final class Decoder {
                     op = Op.MOVZX_R32_M8;
                 }
             }
+            case Op.SHIFT_EvIb -> {
+                if (!mem && sub >= 4) {
+                    op = sub == 5 ? Op.SHR_RI32 : sub == 7 ? Op.SAR_RI32 : Op.SHL_RI32;
+                }
+            }
             default -> {
             }
         }

@@ -234,8 +234,12 @@ public final class Op {
     public static final int ALU_RM32 = 196;
     public static final int CMP_RM32 = 197;
     public static final int MOVZX_R32_M8 = 198;
+    /** Shifts of a 32-bit register by an immediate count. */
+    public static final int SHL_RI32 = 199;
+    public static final int SHR_RI32 = 200;
+    public static final int SAR_RI32 = 201;
 
-    public static final int COUNT = 199;
+    public static final int COUNT = 202;
 
     private static final boolean[] ENDS_BLOCK = new boolean[COUNT];
 

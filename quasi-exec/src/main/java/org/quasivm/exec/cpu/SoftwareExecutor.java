@@ -26,8 +26,9 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
     private int lastException = -1;
     private FpuState fpuState = FpuState.powerOn();
 
+    /** A CPU with an x87 unit and no local APIC. */
     public SoftwareExecutor(Platform platform) {
-        this(platform, new CpuFeatures(false, false));
+        this(platform, new CpuFeatures(true, false));
     }
 
     public SoftwareExecutor(Platform platform, CpuFeatures features) {
@@ -39,6 +40,9 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
     public String name() {
         return "software";
     }
+
+    /** Blocks chained between polls of {@link #requestExit()} (the only event that can arrive unannounced). */
+    private static final int POLL_BLOCKS = 256;
 
     @Override
     public Exit run(long instructionBudget) {
@@ -52,6 +56,8 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
                 exitRequested = false;
                 return Exit.EXIT_REQUESTED;
             }
+            checkEvents = false;
+            breakChain();
             if (!shadowActive) {
                 if (nmiPending && !nmiBlocked) {
                     nmiPending = false;
@@ -70,22 +76,22 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
             if (halted) {
                 return Exit.HALTED;
             }
-            long left = retireLimit - retired;
-            if (left <= 0) {
+            if (retired >= retireLimit) {
                 return Exit.BUDGET_EXHAUSTED;
             }
-            boolean trap = (eflags & TF) != 0;
-            boolean single = shadowActive || trap;
-            shadowActive = false;
             try {
-                runBlock(single ? 1 : (int) Math.min(left, Integer.MAX_VALUE));
+                if (shadowActive || (eflags & TF) != 0) {
+                    singleStep();
+                } else {
+                    // Chain blocks until something happens that the checks above must see.
+                    int poll = POLL_BLOCKS;
+                    do {
+                        runBlock((int) Math.min(retireLimit - retired, Integer.MAX_VALUE));
+                    } while (!checkEvents && retired < retireLimit && --poll > 0);
+                }
                 if (shadowNext) {
                     shadowNext = false;
                     shadowActive = true;
-                }
-                if (trap) {
-                    dr[6] |= 0x4000;
-                    deliverEvent(CpuFault.DB, INT_EXCEPTION);
                 }
             } catch (CpuFault f) {
                 eip = instrStart;
@@ -95,6 +101,17 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
             if (shutdownReason != null) {
                 return new Exit.Shutdown(shutdownReason);
             }
+        }
+    }
+
+    /** One instruction in an interrupt shadow or under EFLAGS.TF (then a single-step #DB trap follows it). */
+    private void singleStep() {
+        boolean trap = (eflags & TF) != 0;
+        shadowActive = false;
+        runBlock(1);
+        if (trap) {
+            dr[6] |= 0x4000;
+            deliverEvent(CpuFault.DB, INT_EXCEPTION);
         }
     }
 
@@ -177,6 +194,7 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
     @Override
     public void raiseNmi() {
         nmiPending = true;
+        checkEvents = true;
     }
 
     @Override
@@ -209,6 +227,9 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
         nmiBlocked = false;
         shutdownReason = null;
         fpuState = FpuState.powerOn();
+        if (x87 != null) {
+            x87.reset();
+        }
     }
 
     @Override
@@ -265,17 +286,23 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
                 retired);
     }
 
-    FpuState saveFpu() {
-        return fpuState;
+    private FpuState saveFpu() {
+        return x87 != null ? x87.save() : fpuState;
     }
 
-    void restoreFpu(FpuState state) {
-        fpuState = state;
+    private void restoreFpu(FpuState state) {
+        if (x87 != null) {
+            x87.restore(state);
+        } else {
+            fpuState = state;
+        }
     }
 
     @Override
     public void restoreState(CpuState s) {
         validate(s);
+        // The x87 state is checked before anything changes; then it is loaded first.
+        restoreFpu(s.fpu());
         for (int i = 0; i < 16; i++) {
             regs[i] = s.gpr(i);
         }
@@ -335,7 +362,6 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
         if (m.isEmpty()) {
             tscOffset = -platform.timeStampCounter().getAsLong();
         }
-        restoreFpu(s.fpu());
         halted = s.halted();
         shadowActive = s.interruptShadow() != 0;
         shadowNext = false;

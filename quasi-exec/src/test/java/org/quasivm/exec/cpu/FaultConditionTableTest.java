@@ -69,7 +69,7 @@ class FaultConditionTableTest {
 
     private static void check(Row r) {
         String base = r.mode().split("\\+")[0];
-        TestMachine m = new TestMachine();
+        TestMachine m = new TestMachine(4 << 20, new CpuFeatures(true, false));
         switch (base) {
             case "real" -> checkReal(m, r);
             case "v86" -> checkProtected(m, r, true);

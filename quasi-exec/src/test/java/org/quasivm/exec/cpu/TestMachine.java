@@ -26,6 +26,7 @@ final class TestMachine {
     final List<String> io = new ArrayList<>();
     final List<String> mmio = new ArrayList<>();
     final Deque<Integer> pendingVectors = new ArrayDeque<>();
+    int ferrAssertions;
     long tsc;
     int portInValue = 0xFFFFFFFF;
 
@@ -74,6 +75,11 @@ final class TestMachine {
             @Override
             public int acknowledge() {
                 return pendingVectors.removeFirst();
+            }
+
+            @Override
+            public void assertFerr() {
+                ferrAssertions++;
             }
         };
         cpu = new SoftwareExecutor(new Platform(memory, ports, pic, () -> tsc), features);

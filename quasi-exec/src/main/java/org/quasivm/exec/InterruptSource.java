@@ -8,4 +8,12 @@ public interface InterruptSource {
 
     /** The INTA cycle: returns the vector to deliver and updates the controller's in-service state. */
     int acknowledge();
+
+    /**
+     * The CPU asserted FERR#: a waiting x87 instruction found an unmasked exception pending while CR0.NE is clear
+     * (the legacy, DOS-compatible error reporting). A PC chipset turns this into IRQ13, held until software writes
+     * port F0h. Machines without that wiring ignore it.
+     */
+    default void assertFerr() {
+    }
 }

@@ -217,6 +217,14 @@ public abstract class PciFunction {
         driveIntx();
     }
 
+    /**
+     * Where this function's windows go: for device-specific decoders that are not BARs (the PIIX4's PMBA, say),
+     * which map and unmap through the same space and the same collision rules.
+     */
+    protected final PciAddressSpace addressSpace() {
+        return space;
+    }
+
     /** The address BAR {@code index} currently decodes at, or -1 when it does not decode. */
     public final long barAddress(int index) {
         return mappedBase[Objects.checkIndex(index, BAR_COUNT)];

@@ -121,11 +121,27 @@ public final class Rtc146818 implements BusDevice {
         return new RtcState(copy, index, nmiMasked, running, epochAtOrigin, originNanos, flagsCheckedAt);
     }
 
+    /**
+     * The chip's RESET pin (system reset): interrupt enables and the square wave in register B and all flags in
+     * register C are cleared; time, format and CMOS RAM are kept.
+     */
+    public void resetPin() {
+        cmos[REG_B] &= (byte) ~(REG_B_PIE | REG_B_AIE | REG_B_UIE | 0x08);
+        cmos[REG_C] = 0;
+        flagsCheckedAt = clock.nanos();
+        irq.setLevel(false);
+        rearm();
+    }
+
     // ---- host side
 
-    /** A CMOS byte as the firmware would read it (the board fills memory sizes, boot order...). */
+    /**
+     * A CMOS byte as the firmware would read it (the board fills memory sizes, boot order...), without a read's
+     * side effects: register C is shown, not cleared.
+     */
     public int cmosByte(int reg) {
-        return readRegister(Objects.checkIndex(reg, RtcState.SIZE));
+        Objects.checkIndex(reg, RtcState.SIZE);
+        return reg == REG_C ? cmos[REG_C] & 0xFF : readRegister(reg);
     }
 
     /** Sets a CMOS RAM byte from the host (not the clock or control registers 00h-0Dh). */

@@ -11,6 +11,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.quasivm.vmm.display.Frame;
+import org.quasivm.vmm.display.PpmImage;
 
 /** A {@code qemu-system-i386} process driven through its human monitor on a Unix socket. For peer comparisons. */
 final class QemuMonitor implements AutoCloseable {
@@ -79,6 +84,55 @@ final class QemuMonitor implements AutoCloseable {
             Thread.sleep(20);
         }
         return Files.readAllBytes(file);
+    }
+
+    /** QEMU's video memory (first 256 KiB) and screen once SeaBIOS has printed its boot messages. */
+    record PostScreen(byte[] vram, Frame screen) {
+    }
+
+    /** Runs SeaBIOS with QEMU's standard VGA and no disks until it reports booting, then captures the screen. */
+    static PostScreen seaBiosPostScreen(Path dir) throws IOException, InterruptedException {
+        try (QemuMonitor monitor = start(dir, "-accel", "tcg", "-m", "32", "-display", "none", "-nodefaults",
+                "-vga", "std", "-serial", "none", "-no-reboot")) {
+            long lfb = -1;
+            for (int i = 0; i < 300 && lfb < 0; i++) { // until SeaBIOS has placed the BARs
+                lfb = framebufferAddress(monitor.command("info pci"));
+                Thread.sleep(lfb < 0 ? 50 : 0);
+            }
+            if (lfb < 0) {
+                throw new IOException("SeaBIOS never placed the VGA's BAR 0");
+            }
+            for (int i = 0; i < 300; i++) {
+                if (screenText(monitor.physicalMemory(dir, lfb, 0x40000)).contains("Booting from")) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            monitor.command("stop");
+            byte[] vram = monitor.physicalMemory(dir, lfb, 0x40000);
+            monitor.command("screendump \"" + dir.resolve("qemu.ppm") + "\"");
+            return new PostScreen(vram, PpmImage.read(dir.resolve("qemu.ppm")));
+        }
+    }
+
+    /** BAR 0 of the 1234:1111 function in {@code info pci}, or -1 while it is unassigned. */
+    private static long framebufferAddress(String infoPci) throws IOException {
+        Matcher m = Pattern.compile("1234:1111[\\s\\S]*?BAR0: 32 bit prefetchable memory at 0x([0-9a-f]+)")
+                .matcher(infoPci);
+        if (!m.find()) {
+            throw new IOException("no standard VGA in QEMU's info pci: " + infoPci);
+        }
+        long address = Long.parseUnsignedLong(m.group(1), 16);
+        return address == 0 || address >= 1L << 32 ? -1 : address;
+    }
+
+    /** The characters of QEMU's 80×25 text screen (its VGA keeps character i at byte 4i). */
+    static String screenText(byte[] vram) {
+        byte[] text = new byte[80 * 25];
+        for (int i = 0; i < text.length; i++) {
+            text[i] = vram[i * 4];
+        }
+        return new String(text, StandardCharsets.ISO_8859_1);
     }
 
     @Override

@@ -3,16 +3,12 @@ package org.quasivm.vmm.devices.vga;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quasivm.vmm.display.Frame;
-import org.quasivm.vmm.display.PpmImage;
 
 /**
  * Judges the text renderer against a peer: QEMU runs SeaBIOS and its VGA BIOS to the POST screen; the characters,
@@ -31,30 +27,10 @@ class QemuTextScreenComparisonTest {
     @Test
     void seaBiosPostScreenMatchesQemuScreendump() throws Exception {
         Assumptions.assumeTrue(QemuMonitor.available(), QemuMonitor.QEMU + " is not installed");
-        byte[] vram;
-        Frame qemu;
-        try (QemuMonitor monitor = QemuMonitor.start(dir, "-accel", "tcg", "-m", "32", "-display", "none",
-                "-nodefaults", "-vga", "std", "-serial", "none", "-no-reboot")) {
-            long lfb = -1;
-            for (int i = 0; i < 300 && lfb < 0; i++) { // until SeaBIOS has placed the BARs
-                lfb = framebufferAddress(monitor.command("info pci"));
-                Thread.sleep(lfb < 0 ? 50 : 0);
-            }
-            assertTrue(lfb > 0, "SeaBIOS never placed the VGA's BAR 0");
-            vram = null;
-            for (int i = 0; i < 300; i++) {
-                vram = monitor.physicalMemory(dir, lfb, 0x40000);
-                if (screenText(vram).contains("Booting from")) {
-                    break;
-                }
-                Thread.sleep(100);
-            }
-            monitor.command("stop");
-            vram = monitor.physicalMemory(dir, lfb, 0x40000);
-            monitor.command("screendump \"" + dir.resolve("qemu.ppm") + "\"");
-            qemu = PpmImage.read(dir.resolve("qemu.ppm"));
-        }
-        assertTrue(screenText(vram).contains("SeaBIOS"), screenText(vram));
+        QemuMonitor.PostScreen post = QemuMonitor.seaBiosPostScreen(dir);
+        byte[] vram = post.vram();
+        Frame qemu = post.screen();
+        assertTrue(QemuMonitor.screenText(vram).contains("SeaBIOS"), QemuMonitor.screenText(vram));
 
         VgaBench bench = new VgaBench();
         bench.setMode(VgaModeTable.MODE_03);
@@ -105,21 +81,5 @@ class QemuTextScreenComparisonTest {
         return ((i >> primaryBit) & 1) * 0x2A + ((i >> secondaryBit) & 1) * 0x15;
     }
 
-    /** BAR 0 of the 1234:1111 function in {@code info pci}, or -1 while it is unassigned. */
-    private static long framebufferAddress(String infoPci) {
-        Matcher m = Pattern.compile("1234:1111[\\s\\S]*?BAR0: 32 bit prefetchable memory at 0x([0-9a-f]+)")
-                .matcher(infoPci);
-        assertTrue(m.find(), infoPci);
-        long address = Long.parseUnsignedLong(m.group(1), 16);
-        return address == 0 || address >= 1L << 32 ? -1 : address;
-    }
 
-    /** The characters of QEMU's text screen (its VGA keeps character i at byte 4i). */
-    private static String screenText(byte[] vram) {
-        byte[] text = new byte[80 * 25];
-        for (int i = 0; i < text.length; i++) {
-            text[i] = vram[i * 4];
-        }
-        return new String(text, StandardCharsets.ISO_8859_1);
-    }
 }

@@ -3,6 +3,7 @@
  * QEMU's standard-VGA PCI function (1234:1111), and the renderer that turns all of it into frames.
  *
  * <h2>Wiring (the board owns the addresses)</h2>
+ * {@link org.quasivm.vmm.devices.vga.VgaPlug} does all of this as a board plug; by hand:
  * <ul>
  *   <li>{@link org.quasivm.vmm.devices.vga.Vga#ioPorts()} at I/O 3B0h, {@code IO_PORTS_LENGTH} ports, byte wide;</li>
  *   <li>{@link org.quasivm.vmm.devices.vga.Vga#dispiPorts()} at I/O 1CEh, {@code DISPI_PORTS_LENGTH} ports, any

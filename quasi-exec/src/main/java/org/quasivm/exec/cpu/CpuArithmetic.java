@@ -88,7 +88,6 @@ abstract class CpuArithmetic extends CpuSystem {
         int mask = maskOf(shift);
         v &= mask;
         int msb = bits - 1;
-        int f = arithmeticFlags();
         int r;
         switch (kind) {
             case ROL -> {
@@ -96,34 +95,34 @@ abstract class CpuArithmetic extends CpuSystem {
                 r = k == 0 ? v : ((v << k) | (v >>> (bits - k))) & mask;
                 boolean cf = (r & 1) != 0;
                 boolean of = ((r >>> msb) & 1) != 0 ^ cf;
-                setArithmeticFlags(withCarryOverflow(f, cf, of));
+                setCarryOverflow(cf, of);
             }
             case ROR -> {
                 int k = c & msb;
                 r = k == 0 ? v : ((v >>> k) | (v << (bits - k))) & mask;
                 boolean cf = ((r >>> msb) & 1) != 0;
                 boolean of = cf ^ (((r >>> (msb - 1)) & 1) != 0);
-                setArithmeticFlags(withCarryOverflow(f, cf, of));
+                setCarryOverflow(cf, of);
             }
             case RCL -> {
                 int k = c % (bits + 1);
-                long wide = ((long) (f & CF) << bits) | (v & 0xFFFFFFFFL);
+                long wide = ((long) (flagAux >>> 31) << bits) | (v & 0xFFFFFFFFL);
                 long full = (1L << (bits + 1)) - 1;
                 long rot = k == 0 ? wide : ((wide << k) | (wide >>> (bits + 1 - k))) & full;
                 r = (int) rot & mask;
                 boolean cf = ((rot >>> bits) & 1) != 0;
                 boolean of = (((r >>> msb) & 1) != 0) ^ cf;
-                setArithmeticFlags(withCarryOverflow(f, cf, of));
+                setCarryOverflow(cf, of);
             }
             case RCR -> {
                 int k = c % (bits + 1);
-                long wide = ((long) (f & CF) << bits) | (v & 0xFFFFFFFFL);
+                long wide = ((long) (flagAux >>> 31) << bits) | (v & 0xFFFFFFFFL);
                 long full = (1L << (bits + 1)) - 1;
                 long rot = k == 0 ? wide : ((wide >>> k) | (wide << (bits + 1 - k))) & full;
                 r = (int) rot & mask;
                 boolean cf = ((rot >>> bits) & 1) != 0;
                 boolean of = (((r >>> msb) & 1) != 0) ^ (((r >>> (msb - 1)) & 1) != 0);
-                setArithmeticFlags(withCarryOverflow(f, cf, of));
+                setCarryOverflow(cf, of);
             }
             case SHL, SAL -> {
                 long wide = (v & 0xFFFFFFFFL) << c;
@@ -150,8 +149,9 @@ abstract class CpuArithmetic extends CpuSystem {
         return r;
     }
 
-    private static int withCarryOverflow(int f, boolean cf, boolean of) {
-        return (f & ~(CF | OF)) | (cf ? CF : 0) | (of ? OF : 0);
+    /** Rotates change only CF and OF: the result word (SF, ZF, PF) and AF stay as they are. */
+    private void setCarryOverflow(boolean cf, boolean of) {
+        flagAux = (flagAux & 0x3FFFFFFF) | (cf ? 0x80000000 : 0) | (cf != of ? 0x40000000 : 0);
     }
 
     /** SHLD/SHRD for 16 or 32 bits; counts above the width shift through a repeated destination (as P6 parts). */

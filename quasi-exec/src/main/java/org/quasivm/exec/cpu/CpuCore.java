@@ -80,6 +80,11 @@ abstract class CpuCore {
     final int[] dr = new int[8];
 
     int cpl;
+    /**
+     * Changes whenever what an EIP means for instruction fetch may change: CS loads, mode switches, TLB flushes.
+     * Block links record it (see DecodedBlock).
+     */
+    int fetchEpoch;
     /** CR0.PE set and not virtual-8086. */
     boolean protectedMode;
     boolean v86;

@@ -15,7 +15,8 @@ import org.quasivm.exec.state.SegmentState;
  * access. Everything unusual — expand-down or null segments, TLB misses, MMIO, page-crossing, writes to code pages —
  * takes the slow path.
  */
-abstract class CpuMemory extends CpuCore implements CodeCache.InvalidationListener, CodeCache.ActivationListener {
+abstract class CpuMemory extends CpuCore implements CodeCache.InvalidationListener, CodeCache.ActivationListener,
+        PhysicalBus.DeviceAccessListener {
     static final int PAGE_MASK = 0xFFFFF000;
 
     final CpuFault fault = new CpuFault();
@@ -23,8 +24,8 @@ abstract class CpuMemory extends CpuCore implements CodeCache.InvalidationListen
     final CodeCache codeCache;
     final PhysicalBus bus;
     final PageWalker walker;
-    private final ByteBuffer[] tlbBuf = tlb.buffer;
-    private final int[] tlbOff = tlb.offset;
+    final ByteBuffer[] tlbBuf = tlb.buffer;
+    final int[] tlbOff = tlb.offset;
     /** Read tags of the current privilege class for instruction fetch (user when CPL is 3). */
     int[] fetchTag = tlb.readSupervisor;
     /** Fast tags for data accesses: the privilege class's, or all-miss while alignment checking is on. */
@@ -40,10 +41,16 @@ abstract class CpuMemory extends CpuCore implements CodeCache.InvalidationListen
     }
     /** Set when the block being run may be stale (its code was overwritten): the interpreter stops after this insn. */
     boolean stopBlock;
+    /**
+     * Something the run loop must look at before the next block: a device was accessed (an interrupt may be pending
+     * now), EFLAGS were loaded (IF, TF), HLT, an interrupt shadow. Between such events INTR cannot change, so the run
+     * loop chains blocks without polling the interrupt controller.
+     */
+    boolean checkEvents;
 
     CpuMemory(PhysicalMemory memory) {
         codeCache = new CodeCache(this, this);
-        bus = new PhysicalBus(memory, codeCache);
+        bus = new PhysicalBus(memory, codeCache, this);
         walker = new PageWalker(bus);
     }
 
@@ -80,11 +87,17 @@ abstract class CpuMemory extends CpuCore implements CodeCache.InvalidationListen
     void setEflagsRaw(int f) {
         super.setEflagsRaw(f);
         updateAccessView();
+        checkEvents = true;
     }
 
     @Override
     public void codeInvalidated(long frame) {
         stopBlock = true;
+    }
+
+    @Override
+    public void deviceAccessed() {
+        checkEvents = true;
     }
 
     @Override
@@ -401,5 +414,18 @@ abstract class CpuMemory extends CpuCore implements CodeCache.InvalidationListen
 
     final void flushTlb() {
         tlb.flushAll();
+        fetchEpoch++;
+    }
+
+    /** CR3 reload with CR4.PGE: global translations stay. */
+    final void flushNonGlobalTlb() {
+        tlb.flushNonGlobal();
+        fetchEpoch++;
+    }
+
+    /** INVLPG. */
+    final void flushTlbPage(int linearAddress) {
+        tlb.flushPage(linearAddress);
+        fetchEpoch++;
     }
 }

@@ -121,6 +121,7 @@ abstract class CpuSegments extends CpuMemory {
         updateSegmentChecks(s);
         if (s == CS) {
             code32 = protectedMode && (attr & SegmentState.DB) != 0;
+            fetchEpoch++;
         } else if (s == SS) {
             stack32 = (attr & SegmentState.DB) != 0;
         }
@@ -140,6 +141,7 @@ abstract class CpuSegments extends CpuMemory {
             segBase[s] = sel << 4;
             if (s == CS) {
                 code32 = false;
+                fetchEpoch++;
             }
             updateSegmentChecks(s);
         }

@@ -93,18 +93,115 @@ abstract class CpuStrings extends CpuArithmetic {
             return;
         }
         int n = iterationAllowance();
-        for (int k = 0; k < n; k++) {
+        int done = 0;
+        while (done < n) {
             int c = count(a32);
             if (c == 0) {
-                retired += k == 0 ? 0 : k - 1;
-                return;
+                break;
             }
-            writeSized(ES, index(EDI, a32), size, readSized(src, index(ESI, a32), size));
-            advance(ESI, a32, d);
-            advance(EDI, a32, d);
-            setCount(a32, c - 1);
+            int k = d > 0 ? bulkMovs(src, a32, size, Math.min(c, n - done)) : 0;
+            if (k == 0) {
+                writeSized(ES, index(EDI, a32), size, readSized(src, index(ESI, a32), size));
+                advance(ESI, a32, d);
+                advance(EDI, a32, d);
+                setCount(a32, c - 1);
+                k = 1;
+            }
+            done += k;
         }
-        finishChunk(a32, n);
+        finishRepeat(a32, done);
+    }
+
+    /** Accounts {@code done} iterations; if the count is not exhausted the instruction restarts later. */
+    private void finishRepeat(boolean a32, int done) {
+        retired += Math.max(done - 1, 0);
+        if (count(a32) != 0) {
+            yieldRepeat();
+        }
+    }
+
+    /** How many whole elements forward from {@code off} stay within the page and (16-bit) the 64 KiB offset space. */
+    private static int roomFrom(int la, int off, boolean a32, int size) {
+        int room = (4096 - (la & 0xFFF)) / size;
+        return a32 ? room : Math.min(room, (0x10000 - (off & 0xFFFF)) / size);
+    }
+
+    /**
+     * Forward REP MOVS within one source page and one destination page, straight between host buffers. Returns the
+     * iterations done, 0 when the fast path does not apply (the caller then does one element the normal way):
+     * TLB miss, MMIO, code page, segment limit, or a forward overlap whose element-by-element result differs from a
+     * block copy.
+     */
+    private int bulkMovs(int srcSeg, boolean a32, int size, int max) {
+        int si = index(ESI, a32);
+        int di = index(EDI, a32);
+        int sLa = segBase[srcSeg] + si;
+        int dLa = segBase[ES] + di;
+        int k = Math.min(max, Math.min(roomFrom(sLa, si, a32, size), roomFrom(dLa, di, a32, size)));
+        if (k <= 1) {
+            return 0;
+        }
+        int bytes = k * size;
+        if ((si & 0xFFFFFFFFL) + bytes - 1 > segReadMax[srcSeg] || (di & 0xFFFFFFFFL) + bytes - 1 > segWriteMax[ES]) {
+            return 0;
+        }
+        int i = (sLa >>> 12) & org.quasivm.exec.mmu.Tlb.MASK;
+        int j = (dLa >>> 12) & org.quasivm.exec.mmu.Tlb.MASK;
+        if (rdTag[i] != (sLa & PAGE_MASK) || wrTag[j] != (dLa & PAGE_MASK)) {
+            return 0;
+        }
+        java.nio.ByteBuffer sb = tlbBuf[i];
+        java.nio.ByteBuffer db = tlbBuf[j];
+        int so = tlbOff[i] + (sLa & 0xFFF);
+        int dOff = tlbOff[j] + (dLa & 0xFFF);
+        if (sb == db && dOff > so && dOff < so + bytes) {
+            return 0;
+        }
+        db.put(dOff, sb, so, bytes);
+        advance(ESI, a32, bytes);
+        advance(EDI, a32, bytes);
+        setCount(a32, count(a32) - k);
+        return k;
+    }
+
+    /** Forward REP STOS within one destination page, straight into the host buffer (see {@link #bulkMovs}). */
+    private int bulkStos(boolean a32, int size, int max, int v) {
+        int di = index(EDI, a32);
+        int dLa = segBase[ES] + di;
+        int k = Math.min(max, roomFrom(dLa, di, a32, size));
+        if (k <= 1) {
+            return 0;
+        }
+        int bytes = k * size;
+        if ((di & 0xFFFFFFFFL) + bytes - 1 > segWriteMax[ES]) {
+            return 0;
+        }
+        int j = (dLa >>> 12) & org.quasivm.exec.mmu.Tlb.MASK;
+        if (wrTag[j] != (dLa & PAGE_MASK)) {
+            return 0;
+        }
+        java.nio.ByteBuffer db = tlbBuf[j];
+        int o = tlbOff[j] + (dLa & 0xFFF);
+        switch (size) {
+            case 1 -> {
+                for (int x = 0; x < bytes; x++) {
+                    db.put(o + x, (byte) v);
+                }
+            }
+            case 2 -> {
+                for (int x = 0; x < bytes; x += 2) {
+                    db.putShort(o + x, (short) v);
+                }
+            }
+            default -> {
+                for (int x = 0; x < bytes; x += 4) {
+                    db.putInt(o + x, v);
+                }
+            }
+        }
+        advance(EDI, a32, bytes);
+        setCount(a32, count(a32) - k);
+        return k;
     }
 
     final void stos(int w0, int size) {
@@ -117,17 +214,22 @@ abstract class CpuStrings extends CpuArithmetic {
             return;
         }
         int n = iterationAllowance();
-        for (int k = 0; k < n; k++) {
+        int done = 0;
+        while (done < n) {
             int c = count(a32);
             if (c == 0) {
-                retired += k == 0 ? 0 : k - 1;
-                return;
+                break;
             }
-            writeSized(ES, index(EDI, a32), size, v);
-            advance(EDI, a32, d);
-            setCount(a32, c - 1);
+            int k = d > 0 ? bulkStos(a32, size, Math.min(c, n - done), v) : 0;
+            if (k == 0) {
+                writeSized(ES, index(EDI, a32), size, v);
+                advance(EDI, a32, d);
+                setCount(a32, c - 1);
+                k = 1;
+            }
+            done += k;
         }
-        finishChunk(a32, n);
+        finishRepeat(a32, done);
     }
 
     final void lods(int w0, int size) {
@@ -243,6 +345,7 @@ abstract class CpuStrings extends CpuArithmetic {
         boolean a32 = (w0 & Insn.A32) != 0;
         int port = r16(EDX);
         checkIoPermission(port, size);
+        checkEvents = true;
         int d = step(size);
         if (Insn.rep(w0) == Insn.REP_NONE) {
             insOnce(a32, port, size, d);
@@ -273,6 +376,7 @@ abstract class CpuStrings extends CpuArithmetic {
         boolean a32 = (w0 & Insn.A32) != 0;
         int port = r16(EDX);
         checkIoPermission(port, size);
+        checkEvents = true;
         int src = Insn.seg(w0);
         int d = step(size);
         if (Insn.rep(w0) == Insn.REP_NONE) {

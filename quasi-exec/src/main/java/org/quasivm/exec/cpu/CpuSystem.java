@@ -113,7 +113,7 @@ abstract class CpuSystem extends CpuTransfers {
             case 3 -> {
                 cr3 = v & 0xFFFFF018;
                 if ((cr4 & CR4_PGE) != 0) {
-                    tlb.flushNonGlobal();
+                    flushNonGlobalTlb();
                 } else {
                     flushTlb();
                 }

@@ -67,6 +67,7 @@ abstract class CpuTransfers extends CpuSegments {
         v86 = pe && (eflags & VM) != 0;
         protectedMode = pe && !v86;
         code32 = protectedMode && (segAttr[CS] & SegmentState.DB) != 0;
+        fetchEpoch++;
         if (!pe) {
             setCpl(0);
         } else if (v86) {

@@ -127,20 +127,57 @@ class Interpreter extends CpuStrings {
         return b;
     }
 
+    /** The block that ran last to completion, whose links may lead to the next one; null after anything unusual. */
+    private DecodedBlock lastBlock;
+
+    /** Forgets the previous block, so the next lookup goes through the TLB (after events, faults, interrupts). */
+    final void breakChain() {
+        lastBlock = null;
+    }
+
+    /** The next block: through a link of the previous block when it is still valid, else by lookup. */
+    private DecodedBlock nextBlock() {
+        DecodedBlock prev = lastBlock;
+        if (prev != null) {
+            DecodedBlock t = prev.link0;
+            if (t != null && prev.link0Eip == eip && prev.link0Epoch == fetchEpoch && t.valid) {
+                return t;
+            }
+            t = prev.link1;
+            if (t != null && prev.link1Eip == eip && prev.link1Epoch == fetchEpoch && t.valid) {
+                return t;
+            }
+        }
+        DecodedBlock b = lookupBlock();
+        if (prev != null && b != null) {
+            // Within one fetch epoch an EIP always leads to the same block: remember the way (the older link makes
+            // room for it).
+            prev.link1 = prev.link0;
+            prev.link1Eip = prev.link0Eip;
+            prev.link1Epoch = prev.link0Epoch;
+            prev.link0 = b;
+            prev.link0Eip = eip;
+            prev.link0Epoch = fetchEpoch;
+        }
+        return b;
+    }
+
     /**
      * Runs at most {@code max} instructions from CS:EIP (fewer if the block ends). A fault propagates as
      * {@link CpuFault} with {@link #instrStart} naming the faulting instruction.
      */
     final void runBlock(int max) {
         instrStart = eip;
-        DecodedBlock b = lookupBlock();
+        DecodedBlock b = nextBlock();
         stopBlock = false;
         if (b == null) {
+            lastBlock = null;
             decoder.decode(linearSource, eip, code32, scratch, 0);
             execute(scratch, 0);
             retired++;
             return;
         }
+        lastBlock = null;
         int[] code = b.code;
         int n = Math.min(b.count, max);
         for (int k = 0, p = 0; k < n; k++, p += STRIDE) {
@@ -151,6 +188,7 @@ class Interpreter extends CpuStrings {
                 return;
             }
         }
+        lastBlock = b;
     }
 
     // ---- operand helpers ----
@@ -242,6 +280,134 @@ class Interpreter extends CpuStrings {
         eip += (w0 >>> Insn.LEN_SHIFT) & 0xF;
         boolean o32 = (w0 & Insn.O32) != 0;
         switch (w0 & 0x3FF) {
+            // ---- specialised 32-bit forms (see Op): the hottest instructions of 32-bit code ----
+            case Op.MOV_RR32 -> regs[rmOf(w1)] = regs[regOf(w0)];
+            case Op.MOV_RI32 -> regs[rmOf(w1)] = imm & 0xFFFFFFFFL;
+            case Op.MOV_RM32 -> regs[regOf(w0)] = rd32(segOf(w0), ea(w0, w1, disp)) & 0xFFFFFFFFL;
+            case Op.MOV_MR32 -> wr32(segOf(w0), ea(w0, w1, disp), (int) regs[regOf(w0)]);
+            case Op.ADD_RR32 -> {
+                int d = rmOf(w1);
+                int a = (int) regs[d];
+                int b = (int) regs[regOf(w0)];
+                int r = a + b;
+                flagsAdd(a, b, r, 0);
+                regs[d] = r & 0xFFFFFFFFL;
+            }
+            case Op.SUB_RR32 -> {
+                int d = rmOf(w1);
+                int a = (int) regs[d];
+                int b = (int) regs[regOf(w0)];
+                int r = a - b;
+                flagsSub(a, b, r, 0);
+                regs[d] = r & 0xFFFFFFFFL;
+            }
+            case Op.CMP_RR32 -> {
+                int a = (int) regs[rmOf(w1)];
+                int b = (int) regs[regOf(w0)];
+                flagsSub(a, b, a - b, 0);
+            }
+            case Op.AND_RR32 -> logic32(rmOf(w1), (int) regs[rmOf(w1)] & (int) regs[regOf(w0)]);
+            case Op.OR_RR32 -> logic32(rmOf(w1), (int) regs[rmOf(w1)] | (int) regs[regOf(w0)]);
+            case Op.XOR_RR32 -> logic32(rmOf(w1), (int) regs[rmOf(w1)] ^ (int) regs[regOf(w0)]);
+            case Op.TEST_RR32 -> {
+                flagRes = (int) regs[rmOf(w1)] & (int) regs[regOf(w0)];
+                flagAux = 0;
+            }
+            case Op.ADD_RI32 -> {
+                int d = rmOf(w1);
+                int a = (int) regs[d];
+                int r = a + imm;
+                flagsAdd(a, imm, r, 0);
+                regs[d] = r & 0xFFFFFFFFL;
+            }
+            case Op.SUB_RI32 -> {
+                int d = rmOf(w1);
+                int a = (int) regs[d];
+                int r = a - imm;
+                flagsSub(a, imm, r, 0);
+                regs[d] = r & 0xFFFFFFFFL;
+            }
+            case Op.CMP_RI32 -> {
+                int a = (int) regs[rmOf(w1)];
+                flagsSub(a, imm, a - imm, 0);
+            }
+            case Op.AND_RI32 -> logic32(rmOf(w1), (int) regs[rmOf(w1)] & imm);
+            case Op.OR_RI32 -> logic32(rmOf(w1), (int) regs[rmOf(w1)] | imm);
+            case Op.XOR_RI32 -> logic32(rmOf(w1), (int) regs[rmOf(w1)] ^ imm);
+            case Op.TEST_RI32 -> {
+                flagRes = (int) regs[rmOf(w1)] & imm;
+                flagAux = 0;
+            }
+            case Op.INC_R32 -> {
+                int d = rmOf(w1);
+                int r = (int) regs[d] + 1;
+                flagsIncDec(r, 0, true);
+                regs[d] = r & 0xFFFFFFFFL;
+            }
+            case Op.DEC_R32 -> {
+                int d = rmOf(w1);
+                int r = (int) regs[d] - 1;
+                flagsIncDec(r, 0, false);
+                regs[d] = r & 0xFFFFFFFFL;
+            }
+            case Op.PUSH_R32 -> {
+                int v = (int) regs[rmOf(w1)];
+                int sp = (int) regs[ESP] - 4;
+                wr32(SS, stack32 ? sp : sp & 0xFFFF, v);
+                commitStackPointer(sp);
+            }
+            case Op.POP_R32 -> {
+                int sp = (int) regs[ESP];
+                int v = rd32(SS, stack32 ? sp : sp & 0xFFFF);
+                commitStackPointer(sp + 4);
+                regs[rmOf(w1)] = v & 0xFFFFFFFFL;
+            }
+            case Op.LEA32 -> regs[regOf(w0)] = ((int) regs[w1 & 0x1F] + ((int) regs[(w1 >>> 5) & 0x1F]
+                    << ((w1 >>> 10) & 3)) + disp) & 0xFFFFFFFFL;
+            case Op.ALU_MR32 -> aluMem32(w0, w1, disp, (int) regs[regOf(w0)]);
+            case Op.ALU_MI32 -> aluMem32(w0, w1, disp, imm);
+            case Op.ALU_RM32 -> {
+                int g = regOf(w0);
+                regs[g] = alu(subOf(w0), (int) regs[g], rd32(segOf(w0), ea(w0, w1, disp)), 0) & 0xFFFFFFFFL;
+            }
+            case Op.CMP_RM32 -> {
+                int a = (int) regs[regOf(w0)];
+                int b = rd32(segOf(w0), ea(w0, w1, disp));
+                flagsSub(a, b, a - b, 0);
+            }
+            case Op.MOVZX_R32_M8 -> regs[regOf(w0)] = rd8(segOf(w0), ea(w0, w1, disp));
+            case Op.SHL_RI32 -> {
+                int n = imm & 31;
+                if (n != 0) {
+                    int d = rmOf(w1);
+                    int v = (int) regs[d];
+                    int r = v << n;
+                    boolean cf = ((v >>> (32 - n)) & 1) != 0;
+                    flagsResult(r, 0, cf, (r < 0) != cf, false);
+                    regs[d] = r & 0xFFFFFFFFL;
+                }
+            }
+            case Op.SHR_RI32 -> {
+                int n = imm & 31;
+                if (n != 0) {
+                    int d = rmOf(w1);
+                    int v = (int) regs[d];
+                    int r = v >>> n;
+                    flagsResult(r, 0, ((v >>> (n - 1)) & 1) != 0, ((r << 1) ^ r) < 0, false);
+                    regs[d] = r & 0xFFFFFFFFL;
+                }
+            }
+            case Op.SAR_RI32 -> {
+                int n = imm & 31;
+                if (n != 0) {
+                    int d = rmOf(w1);
+                    int v = (int) regs[d];
+                    int r = v >> n;
+                    flagsResult(r, 0, ((v >> (n - 1)) & 1) != 0, false, false);
+                    regs[d] = r & 0xFFFFFFFFL;
+                }
+            }
+            // ---- generic forms ----
             case Op.NOP -> { }
             case Op.ALU_EbGb -> aluEb(w0, w1, disp, r8(regOf(w0)));
             case Op.ALU_EvGv -> aluEv(w0, w1, disp, rv(regOf(w0), o32), o32);
@@ -376,6 +542,7 @@ class Interpreter extends CpuStrings {
                 requireCpl0();
                 halted = true;
                 stopBlock = true;
+                checkEvents = true;
             }
             case Op.CMC -> setCF(!cf());
             case Op.CLC -> setCF(false);
@@ -388,6 +555,7 @@ class Interpreter extends CpuStrings {
                 checkInterruptFlagPrivilege();
                 if ((eflags & IF) == 0) {
                     shadowNext = true;
+                    checkEvents = true;
                 }
                 eflags |= IF;
             }
@@ -490,7 +658,7 @@ class Interpreter extends CpuStrings {
             }
             case Op.INVLPG -> {
                 requireCpl0();
-                tlb.flushPage(segBase[segOf(w0)] + ea(w0, w1, disp));
+                flushTlbPage(segBase[segOf(w0)] + ea(w0, w1, disp));
             }
             case Op.LAR, Op.LSL -> {
                 requireProtectedMode();
@@ -545,6 +713,22 @@ class Interpreter extends CpuStrings {
     }
 
     // ---- ALU forms ----
+
+    private void logic32(int d, int r) {
+        flagRes = r;
+        flagAux = 0;
+        regs[d] = r & 0xFFFFFFFFL;
+    }
+
+    private void aluMem32(int w0, int w1, int disp, int src) {
+        int k = subOf(w0);
+        int s = segOf(w0);
+        int a = ea(w0, w1, disp);
+        int r = alu(k, rd32(s, a), src, 0);
+        if (k != CMP) {
+            wr32(s, a, r);
+        }
+    }
 
     private void aluEb(int w0, int w1, int disp, int src) {
         int k = subOf(w0);
@@ -902,6 +1086,7 @@ class Interpreter extends CpuStrings {
         commitStackPointer(sp + (o32 ? 4 : 2));
         if (s == SS) {
             shadowNext = true;
+            checkEvents = true;
         }
     }
 
@@ -909,6 +1094,7 @@ class Interpreter extends CpuStrings {
         loadSegment(s, sel);
         if (s == SS) {
             shadowNext = true;
+            checkEvents = true;
         }
     }
 
@@ -1122,6 +1308,7 @@ class Interpreter extends CpuStrings {
     private void portIn(int w0, int imm, int size) {
         int port = subOf(w0) == 1 ? r16(EDX) : imm & 0xFF;
         checkIoPermission(port, size);
+        checkEvents = true;
         int v = platform.ports().in(port, size);
         switch (size) {
             case 1 -> w8(EAX, v);
@@ -1133,6 +1320,7 @@ class Interpreter extends CpuStrings {
     private void portOut(int w0, int imm, int size) {
         int port = subOf(w0) == 1 ? r16(EDX) : imm & 0xFF;
         checkIoPermission(port, size);
+        checkEvents = true;
         platform.ports().out(port, size, (int) regs[EAX]);
     }
 

@@ -41,6 +41,9 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
         return "software";
     }
 
+    /** Blocks chained between polls of {@link #requestExit()} (the only event that can arrive unannounced). */
+    private static final int POLL_BLOCKS = 256;
+
     @Override
     public Exit run(long instructionBudget) {
         if (shutdownReason != null) {
@@ -53,6 +56,8 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
                 exitRequested = false;
                 return Exit.EXIT_REQUESTED;
             }
+            checkEvents = false;
+            breakChain();
             if (!shadowActive) {
                 if (nmiPending && !nmiBlocked) {
                     nmiPending = false;
@@ -71,22 +76,22 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
             if (halted) {
                 return Exit.HALTED;
             }
-            long left = retireLimit - retired;
-            if (left <= 0) {
+            if (retired >= retireLimit) {
                 return Exit.BUDGET_EXHAUSTED;
             }
-            boolean trap = (eflags & TF) != 0;
-            boolean single = shadowActive || trap;
-            shadowActive = false;
             try {
-                runBlock(single ? 1 : (int) Math.min(left, Integer.MAX_VALUE));
+                if (shadowActive || (eflags & TF) != 0) {
+                    singleStep();
+                } else {
+                    // Chain blocks until something happens that the checks above must see.
+                    int poll = POLL_BLOCKS;
+                    do {
+                        runBlock((int) Math.min(retireLimit - retired, Integer.MAX_VALUE));
+                    } while (!checkEvents && retired < retireLimit && --poll > 0);
+                }
                 if (shadowNext) {
                     shadowNext = false;
                     shadowActive = true;
-                }
-                if (trap) {
-                    dr[6] |= 0x4000;
-                    deliverEvent(CpuFault.DB, INT_EXCEPTION);
                 }
             } catch (CpuFault f) {
                 eip = instrStart;
@@ -96,6 +101,17 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
             if (shutdownReason != null) {
                 return new Exit.Shutdown(shutdownReason);
             }
+        }
+    }
+
+    /** One instruction in an interrupt shadow or under EFLAGS.TF (then a single-step #DB trap follows it). */
+    private void singleStep() {
+        boolean trap = (eflags & TF) != 0;
+        shadowActive = false;
+        runBlock(1);
+        if (trap) {
+            dr[6] |= 0x4000;
+            deliverEvent(CpuFault.DB, INT_EXCEPTION);
         }
     }
 
@@ -178,6 +194,7 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
     @Override
     public void raiseNmi() {
         nmiPending = true;
+        checkEvents = true;
     }
 
     @Override

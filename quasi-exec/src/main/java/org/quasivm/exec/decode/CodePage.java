@@ -47,6 +47,11 @@ public final class CodePage {
     /** Drops every block; the page stops being a code page until code is decoded from it again. */
     int clear() {
         int dropped = blocks;
+        for (DecodedBlock head : buckets) {
+            for (DecodedBlock b = head; b != null; b = b.nextInBucket) {
+                b.valid = false;
+            }
+        }
         java.util.Arrays.fill(buckets, null);
         blocks = 0;
         active = false;

@@ -18,6 +18,21 @@ public final class DecodedBlock {
     public final int byteLength;
     /** Next block in the same page bucket (the per-page lookup chains collisions). */
     public DecodedBlock nextInBucket;
+    /** False once its page was written (or the cache flushed): links to it must not be followed. */
+    public boolean valid = true;
+
+    /*
+     * Two successor links: blocks that ran after this one, with the EIP that led there and the CPU's fetch epoch (CS,
+     * mode and TLB state) when the link was made. Within an epoch an EIP always names the same block, so the
+     * interpreter follows a link when both match and the target is still valid, skipping the TLB and code-page
+     * lookup for loops, calls and straight-line code.
+     */
+    public DecodedBlock link0;
+    public int link0Eip;
+    public int link0Epoch;
+    public DecodedBlock link1;
+    public int link1Eip;
+    public int link1Epoch;
 
     public DecodedBlock(int pageOffset, boolean code32, int[] code, int count, int byteLength) {
         this.pageOffset = pageOffset;

@@ -97,6 +97,8 @@ public final class Decoder {
         }
         if (lock && !lockable()) {
             op = Op.UD;
+        } else if (o32 && !lock) {
+            specialize();
         }
         int effSeg = segOverride >= 0 ? segOverride : seg;
         out[at] = op | (length << Insn.LEN_SHIFT) | (reg << Insn.REG_SHIFT) | (sub << Insn.SUB_SHIFT)
@@ -623,6 +625,104 @@ public final class Decoder {
         });
         if (r != 4 && r != 6) {
             memOnly();
+        }
+    }
+
+    private static final int[] ALU_RR32 = {Op.ADD_RR32, Op.OR_RR32, -1, -1, Op.AND_RR32, Op.SUB_RR32, Op.XOR_RR32,
+        Op.CMP_RR32};
+    private static final int[] ALU_RI32 = {Op.ADD_RI32, Op.OR_RI32, -1, -1, Op.AND_RI32, Op.SUB_RI32, Op.XOR_RI32,
+        Op.CMP_RI32};
+
+    /** Maps generic 32-bit forms onto the specialised ops the interpreter runs fastest. */
+    private void specialize() {
+        switch (op) {
+            case Op.ALU_EvGv -> {
+                if (!mem && ALU_RR32[sub] >= 0) {
+                    op = ALU_RR32[sub];
+                } else if (mem) {
+                    op = Op.ALU_MR32;
+                }
+            }
+            case Op.ALU_GvEv -> {
+                if (!mem && ALU_RR32[sub] >= 0) {
+                    op = ALU_RR32[sub];
+                    int t = rm;
+                    rm = reg;
+                    reg = t;
+                } else if (mem) {
+                    op = sub == 7 ? Op.CMP_RM32 : Op.ALU_RM32;
+                }
+            }
+            case Op.ALU_EvIv -> {
+                if (!mem && ALU_RI32[sub] >= 0) {
+                    op = ALU_RI32[sub];
+                } else if (mem) {
+                    op = Op.ALU_MI32;
+                }
+            }
+            case Op.TEST_EvGv -> {
+                if (!mem) {
+                    op = Op.TEST_RR32;
+                }
+            }
+            case Op.TEST_EvIv -> {
+                if (!mem) {
+                    op = Op.TEST_RI32;
+                }
+            }
+            case Op.MOV_EvGv -> op = mem ? Op.MOV_MR32 : Op.MOV_RR32;
+            case Op.MOV_GvEv -> {
+                if (mem) {
+                    op = Op.MOV_RM32;
+                } else {
+                    op = Op.MOV_RR32;
+                    int t = rm;
+                    rm = reg;
+                    reg = t;
+                }
+            }
+            case Op.MOV_EvIv -> {
+                if (!mem) {
+                    op = Op.MOV_RI32;
+                }
+            }
+            case Op.INC_Ev -> {
+                if (!mem) {
+                    op = Op.INC_R32;
+                }
+            }
+            case Op.DEC_Ev -> {
+                if (!mem) {
+                    op = Op.DEC_R32;
+                }
+            }
+            case Op.PUSH_Ev -> {
+                if (!mem) {
+                    op = Op.PUSH_R32;
+                }
+            }
+            case Op.POP_Ev -> {
+                if (!mem) {
+                    op = Op.POP_R32;
+                }
+            }
+            case Op.LEA -> {
+                if (a32) {
+                    op = Op.LEA32;
+                }
+            }
+            case Op.MOVZX_GvEb -> {
+                if (mem) {
+                    op = Op.MOVZX_R32_M8;
+                }
+            }
+            case Op.SHIFT_EvIb -> {
+                if (!mem && sub >= 4) {
+                    op = sub == 5 ? Op.SHR_RI32 : sub == 7 ? Op.SAR_RI32 : Op.SHL_RI32;
+                }
+            }
+            default -> {
+            }
         }
     }
 

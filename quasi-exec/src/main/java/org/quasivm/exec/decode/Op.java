@@ -197,7 +197,49 @@ public final class Op {
     public static final int AAA = 169;
     public static final int AAS = 170;
 
-    public static final int COUNT = 171;
+
+    // Specialised forms of the hottest 32-bit operations (decoded from the generic forms above when the operand size
+    // is 32 bits, there is no LOCK and the operands are registers or a plain memory operand). They exist only for
+    // speed: each is a short case without operand-size or register-vs-memory branches. RR forms: dst = rm, src = reg.
+    public static final int ADD_RR32 = 171;
+    public static final int SUB_RR32 = 172;
+    public static final int CMP_RR32 = 173;
+    public static final int AND_RR32 = 174;
+    public static final int OR_RR32 = 175;
+    public static final int XOR_RR32 = 176;
+    public static final int TEST_RR32 = 177;
+    /** RI forms: dst = rm, imm. */
+    public static final int ADD_RI32 = 178;
+    public static final int SUB_RI32 = 179;
+    public static final int CMP_RI32 = 180;
+    public static final int AND_RI32 = 181;
+    public static final int OR_RI32 = 182;
+    public static final int XOR_RI32 = 183;
+    public static final int TEST_RI32 = 184;
+    public static final int MOV_RR32 = 185;
+    public static final int MOV_RI32 = 186;
+    /** Load: reg = [mem]. */
+    public static final int MOV_RM32 = 187;
+    /** Store: [mem] = reg. */
+    public static final int MOV_MR32 = 188;
+    public static final int INC_R32 = 189;
+    public static final int DEC_R32 = 190;
+    public static final int PUSH_R32 = 191;
+    public static final int POP_R32 = 192;
+    public static final int LEA32 = 193;
+    /** ALU with a 32-bit memory destination (kind in sub): [mem] op= reg / imm. */
+    public static final int ALU_MR32 = 194;
+    public static final int ALU_MI32 = 195;
+    /** ALU with a 32-bit memory source: reg op= [mem]. */
+    public static final int ALU_RM32 = 196;
+    public static final int CMP_RM32 = 197;
+    public static final int MOVZX_R32_M8 = 198;
+    /** Shifts of a 32-bit register by an immediate count. */
+    public static final int SHL_RI32 = 199;
+    public static final int SHR_RI32 = 200;
+    public static final int SAR_RI32 = 201;
+
+    public static final int COUNT = 202;
 
     private static final boolean[] ENDS_BLOCK = new boolean[COUNT];
 

@@ -15,17 +15,24 @@ import org.quasivm.exec.memory.PhysicalMemory;
  * region boundary either).
  */
 public final class PhysicalBus {
+    /** Told when an access went to a device (MMIO): device state, and so pending interrupts, may have changed. */
+    public interface DeviceAccessListener {
+        void deviceAccessed();
+    }
+
     private final PhysicalMemory memory;
     private final CodeCache code;
+    private final DeviceAccessListener deviceListener;
     private long[] starts = new long[0];
     private long[] ends = new long[0];
     private ByteBuffer[] buffers = new ByteBuffer[0];
     private boolean[] readOnly = new boolean[0];
     private long a20Mask = -1L;
 
-    public PhysicalBus(PhysicalMemory memory, CodeCache code) {
+    public PhysicalBus(PhysicalMemory memory, CodeCache code, DeviceAccessListener deviceListener) {
         this.memory = memory;
         this.code = code;
+        this.deviceListener = deviceListener;
         remap();
     }
 
@@ -104,6 +111,7 @@ public final class PhysicalBus {
     public long read(long pa, int size) {
         int r = regionOf(pa);
         if (r < 0) {
+            deviceListener.deviceAccessed();
             return memory.read(pa, size);
         }
         ByteBuffer b = buffers[r];
@@ -119,6 +127,7 @@ public final class PhysicalBus {
     public void write(long pa, int size, long value) {
         int r = regionOf(pa);
         if (r < 0 || readOnly[r]) {
+            deviceListener.deviceAccessed();
             memory.write(pa, size, value);
             return;
         }

@@ -1,0 +1,442 @@
+package org.quasivm.vmm.machine;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import org.quasivm.exec.Executor;
+import org.quasivm.exec.Exit;
+import org.quasivm.exec.Platform;
+import org.quasivm.vmm.clock.ClockMode;
+import org.quasivm.vmm.clock.VirtualClock;
+
+/**
+ * A running PC: the VM thread, its run loop and its life cycle, driven by typed commands (the model is
+ * Firecracker's vcpu.rs). States go CREATED → RUNNING ⇄ PAUSED → STOPPED; a command that does not fit the current
+ * state is refused with a reason, never half done.
+ *
+ * <p>The run loop gives the executor a budget up to the next device deadline, fires due timers, and handles each
+ * {@link Exit}. HLT idles the host thread until the next deadline or an external event (deterministic mode skips
+ * guest time to the deadline instead of waiting). Host threads (serial input, the console, commands) never touch
+ * devices: they queue work and wake the VM thread.
+ */
+public final class Machine implements AutoCloseable {
+
+    /** The longest slice a counting executor runs before the loop looks at commands and input again. */
+    static final long MAX_SLICE_INSTRUCTIONS = 20_000_000L;
+    static final long MAX_SLICE_NANOS = 10_000_000L;
+
+    private sealed interface Pending permits Order, Query { }
+
+    private record Order(MachineCommand command, CompletableFuture<MachineReply> reply) implements Pending { }
+
+    private record Query<T>(Function<PcBoard, T> action, CompletableFuture<T> result) implements Pending { }
+
+    private final PcBoard board;
+    private final Executor executor;
+    private final VirtualClock clock;
+    private final boolean counting;
+    private final Thread vmThread;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final CountDownLatch stoppedLatch = new CountDownLatch(1);
+    private final DeadlineAlarm alarm;
+    private volatile MachineState state = MachineState.CREATED;
+    private volatile StopReason stopReason;
+    private volatile Consumer<StopReason> onStop = r -> { };
+
+    private long instructionsPerSecond = 20_000_000L;
+    private int haltStreak;
+    private long resets;
+
+    private Machine(PcBoard board, Function<Platform, Executor> executorFactory, String name) {
+        this.board = board;
+        this.clock = board.clock();
+        this.executor = Objects.requireNonNull(executorFactory.apply(board.platform()), "executor");
+        board.attach(executor);
+        this.counting = executor.instructionsRetired() >= 0;
+        if (!counting && clock.mode() == ClockMode.DETERMINISTIC) {
+            executor.close();
+            throw new IllegalArgumentException("the " + executor.name()
+                    + " executor cannot count instructions, so it cannot run with the deterministic clock");
+        }
+        this.alarm = counting ? null : new DeadlineAlarm(executor, name + "-alarm");
+        this.vmThread = new Thread(this::run, name);
+    }
+
+    /**
+     * Builds the board and the executor (from {@code executorFactory}, given the board's {@link Platform}).
+     *
+     * @throws IOException when a configured file (CMOS, serial log...) cannot be used
+     */
+    public static Machine create(BoardConfig config, Function<Platform, Executor> executorFactory, String name)
+            throws IOException {
+        PcBoard board = new PcBoard(config);
+        try {
+            return new Machine(board, executorFactory, "vm-" + name);
+        } catch (RuntimeException e) {
+            board.close();
+            throw e;
+        }
+    }
+
+    // ---- the API (any thread)
+
+    /** Powers on: the VM thread starts running the guest. */
+    public synchronized void start() {
+        if (state != MachineState.CREATED) {
+            throw new IllegalStateException("machine already started (" + state + ")");
+        }
+        state = MachineState.RUNNING;
+        vmThread.start();
+    }
+
+    public MachineState state() {
+        return state;
+    }
+
+    /** The board, for what is safe from any thread ({@link PcBoard#input()}); device state: {@link #inspect}. */
+    public PcBoard board() {
+        return board;
+    }
+
+    public String executorName() {
+        return executor.name();
+    }
+
+    /** Sends a command; the future completes on the VM thread (or at once, refused, if the machine is stopped). */
+    public CompletableFuture<MachineReply> submit(MachineCommand command) {
+        Objects.requireNonNull(command, "command");
+        CompletableFuture<MachineReply> reply = new CompletableFuture<>();
+        if (command instanceof MachineCommand.Inspect<?> inspect) {
+            inspect(inspect.action()).whenComplete((v, e) -> {
+                if (e != null) {
+                    reply.completeExceptionally(e);
+                } else {
+                    reply.complete(new MachineReply.Value<>(v));
+                }
+            });
+            return reply;
+        }
+        enqueue(new Order(command, reply), reply, new MachineReply.Refused("machine is " + state()));
+        return reply;
+    }
+
+    public CompletableFuture<MachineReply> pause() {
+        return submit(MachineCommand.PAUSE);
+    }
+
+    public CompletableFuture<MachineReply> resume() {
+        return submit(MachineCommand.RESUME);
+    }
+
+    public CompletableFuture<MachineReply> reset() {
+        return submit(MachineCommand.RESET);
+    }
+
+    public CompletableFuture<MachineReply> powerOff() {
+        return submit(MachineCommand.POWER_OFF);
+    }
+
+    public CompletableFuture<MachineReply> pressPowerButton() {
+        return submit(MachineCommand.PRESS_POWER_BUTTON);
+    }
+
+    /** Runs {@code action} on the VM thread between slices (screenshots, device inspection). */
+    public <T> CompletableFuture<T> inspect(Function<PcBoard, T> action) {
+        Objects.requireNonNull(action, "action");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (state == MachineState.CREATED || state == MachineState.STOPPED) {
+            // nothing runs: the board is quiescent and safe to look at from here
+            try {
+                result.complete(action.apply(board));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+            return result;
+        }
+        enqueue(new Query<>(action, result), null, null);
+        return result;
+    }
+
+    private void enqueue(Pending p, CompletableFuture<MachineReply> reply, MachineReply refusal) {
+        synchronized (this) {
+            if (state == MachineState.STOPPED || state == MachineState.CREATED) {
+                if (reply != null) {
+                    reply.complete(refusal);
+                }
+                return;
+            }
+            queue.add(p);
+        }
+        wake();
+    }
+
+    /** Wakes the VM thread (host input arrived, a command is waiting). Any thread. */
+    void wake() {
+        wakePending.set(true);
+        executor.requestExit();
+        LockSupport.unpark(vmThread);
+    }
+
+    /** Waits until the machine stops; empty on timeout. */
+    public Optional<StopReason> awaitStop(Duration timeout) throws InterruptedException {
+        if (stoppedLatch.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            return Optional.of(stopReason);
+        }
+        return Optional.empty();
+    }
+
+    /** Why the machine stopped, once it has. */
+    public Optional<StopReason> stopReason() {
+        return Optional.ofNullable(stopReason);
+    }
+
+    /** Called once, on the VM thread, when the machine stops. */
+    public void onStop(Consumer<StopReason> listener) {
+        this.onStop = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Machine resets so far (guest- or host-initiated, triple faults). */
+    public long resets() {
+        return resets;
+    }
+
+    /** Powers off (if running) and waits for the VM thread to finish. */
+    @Override
+    public void close() throws InterruptedException {
+        if (state == MachineState.CREATED) {
+            synchronized (this) {
+                state = MachineState.STOPPED;
+            }
+            stopReason = new StopReason(StopReason.Kind.HOST_POWER_OFF, "closed before start", null);
+            try {
+                board.close();
+            } finally {
+                executor.close();
+                stoppedLatch.countDown();
+            }
+            return;
+        }
+        powerOff();
+        stoppedLatch.await();
+    }
+
+    // ---- the VM thread
+
+    private void run() {
+        try {
+            board.startHostIo(this::wake);
+            powerOnCpu();
+            while (state != MachineState.STOPPED) {
+                serveCommands();
+                if (state != MachineState.RUNNING) {
+                    continue;
+                }
+                if (board.takePowerOffRequest()) {
+                    stop(new StopReason(StopReason.Kind.GUEST_POWER_OFF, "the guest powered off", null));
+                    break;
+                }
+                if (board.takeResetRequest()) {
+                    machineReset();
+                }
+                board.deliverHostInput();
+                clock.fireDue();
+                long retiredBefore = counting ? executor.instructionsRetired() : 0;
+                long hostBefore = System.nanoTime();
+                Exit exit = executor.run(budget());
+                if (counting && clock.mode() == ClockMode.REALTIME) {
+                    learnRate(executor.instructionsRetired() - retiredBefore, System.nanoTime() - hostBefore);
+                }
+                board.flushOutput();
+                handle(exit);
+            }
+        } catch (Throwable t) {
+            stop(new StopReason(StopReason.Kind.FAILURE, String.valueOf(t), t));
+        } finally {
+            finish();
+        }
+    }
+
+    private void powerOnCpu() {
+        executor.reset();
+        clock.instructionCounterRestarted();
+        board.bootState(executor.saveState()).ifPresent(executor::restoreState);
+    }
+
+    private void machineReset() {
+        resets++;
+        executor.reset();
+        clock.instructionCounterRestarted();
+        board.resetDevices();
+        board.bootState(executor.saveState()).ifPresent(executor::restoreState);
+        haltStreak = 0;
+    }
+
+    /** Realtime mode sizes budgets by the executor's measured speed (a moving average). */
+    private void learnRate(long instructions, long hostNanos) {
+        if (instructions > 1000 && hostNanos > 100_000) {
+            long measured = instructions * 1_000_000_000L / hostNanos;
+            instructionsPerSecond = Math.max(1_000_000L, (instructionsPerSecond * 7 + measured) / 8);
+        }
+    }
+
+    /** How far the executor may run: to the next deadline, bounded so commands are seen regularly. */
+    private long budget() {
+        long deadline = clock.nextDeadline();
+        long now = clock.nanos();
+        if (!counting) {
+            long hostNow = System.nanoTime();
+            alarm.arm(deadline == Long.MAX_VALUE ? hostNow + MAX_SLICE_NANOS
+                    : hostNow + Math.min(MAX_SLICE_NANOS, clock.hostNanosUntil(deadline)));
+            return Long.MAX_VALUE;
+        }
+        if (clock.mode() == ClockMode.DETERMINISTIC) {
+            if (deadline == Long.MAX_VALUE) {
+                return MAX_SLICE_INSTRUCTIONS;
+            }
+            return Math.max(1, Math.min(MAX_SLICE_INSTRUCTIONS, clock.instructionsFor(deadline - now)));
+        }
+        long nanos = deadline == Long.MAX_VALUE ? MAX_SLICE_NANOS : Math.min(MAX_SLICE_NANOS, deadline - now);
+        return Math.max(1, nanos * instructionsPerSecond / 1_000_000_000L);
+    }
+
+    private void handle(Exit exit) {
+        if (exit instanceof Exit.BudgetExhausted || exit instanceof Exit.ExitRequested) {
+            haltStreak = 0;
+        } else if (exit instanceof Exit.Halted) {
+            idle();
+        } else if (exit instanceof Exit.Shutdown shutdown) {
+            if (board.config().resetOnTripleFault()) {
+                machineReset();
+            } else {
+                stop(new StopReason(StopReason.Kind.CPU_SHUTDOWN, shutdown.reason(), null));
+            }
+        } else if (exit instanceof Exit.InternalError error) {
+            stop(new StopReason(StopReason.Kind.EXECUTOR_ERROR, error.message() + " [" + executor.saveState()
+                    + "]", null));
+        } else {
+            throw new IllegalStateException("unknown executor exit " + exit);
+        }
+    }
+
+    /**
+     * The CPU halted. If an interrupt is already pending, let the executor take it (once: it may be masked); else
+     * wait for the next deadline or an external event.
+     */
+    private void idle() {
+        haltStreak++;
+        if (haltStreak == 1 && board.pic().hasInterrupt()) {
+            return;
+        }
+        long deadline = clock.nextDeadline();
+        if (clock.mode() == ClockMode.DETERMINISTIC && deadline != Long.MAX_VALUE) {
+            clock.skipTo(deadline);
+        } else {
+            long wait = clock.hostNanosUntil(deadline);
+            board.flushOutput();
+            while (!wakePending.getAndSet(false) && wait > 0 && clock.hostNanosUntil(deadline) > 0) {
+                LockSupport.parkNanos(this, Math.min(wait, 1_000_000_000L));
+                wait = clock.hostNanosUntil(deadline);
+            }
+        }
+        haltStreak = 0;
+    }
+
+    private void serveCommands() throws InterruptedException {
+        Pending p = state == MachineState.PAUSED ? queue.poll(1, TimeUnit.SECONDS) : queue.poll();
+        while (p != null) {
+            serve(p);
+            if (state == MachineState.STOPPED) {
+                return;
+            }
+            p = queue.poll();
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void serve(Pending p) {
+        if (p instanceof Query q) {
+            try {
+                q.result().complete(q.action().apply(board));
+            } catch (RuntimeException e) {
+                q.result().completeExceptionally(e);
+            }
+            return;
+        }
+        Order order = (Order) p;
+        order.reply().complete(apply(order.command()));
+    }
+
+    private MachineReply apply(MachineCommand command) {
+        if (command instanceof MachineCommand.Pause) {
+            if (state != MachineState.RUNNING) {
+                return new MachineReply.Refused("cannot pause: machine is " + state);
+            }
+            clock.pause();
+            state = MachineState.PAUSED;
+        } else if (command instanceof MachineCommand.Resume) {
+            if (state != MachineState.PAUSED) {
+                return new MachineReply.Refused("cannot resume: machine is " + state);
+            }
+            clock.resume();
+            state = MachineState.RUNNING;
+        } else if (command instanceof MachineCommand.Reset) {
+            machineReset();
+        } else if (command instanceof MachineCommand.PowerOff) {
+            stop(new StopReason(StopReason.Kind.HOST_POWER_OFF, "powered off by the host", null));
+        } else if (command instanceof MachineCommand.PressPowerButton) {
+            board.powerManagement().pressPowerButton();
+        } else {
+            return new MachineReply.Refused("unknown command " + command);
+        }
+        return new MachineReply.Done(state);
+    }
+
+    private void stop(StopReason reason) {
+        synchronized (this) {
+            if (stopReason == null) {
+                stopReason = reason;
+            }
+            state = MachineState.STOPPED;
+        }
+    }
+
+    private void finish() {
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            if (left instanceof Order o) {
+                o.reply().complete(new MachineReply.Refused("machine is STOPPED"));
+            } else if (left instanceof Query<?> q) {
+                q.result().completeExceptionally(new IllegalStateException("machine is STOPPED"));
+            }
+        }
+        try {
+            board.close();
+        } catch (RuntimeException e) {
+            if (stopReason == null) {
+                stopReason = new StopReason(StopReason.Kind.FAILURE, String.valueOf(e), e);
+            }
+        } finally {
+            if (alarm != null) {
+                alarm.close();
+            }
+            executor.close();
+            if (stopReason == null) {
+                stopReason = new StopReason(StopReason.Kind.FAILURE, "VM thread ended", null);
+            }
+            state = MachineState.STOPPED;
+            stoppedLatch.countDown();
+            onStop.accept(stopReason);
+        }
+    }
+}

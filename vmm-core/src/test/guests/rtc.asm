@@ -210,6 +210,42 @@ print_date:
         call show_reg
         ret
 
+; expect_regs: CS:SI = (index, value) pairs ending with FFh -> ZF set when every register holds its value.
+expect_regs:
+        push bx
+        xor bl, bl
+.next:  mov al, [cs:si]
+        cmp al, 0xFF
+        je .done
+        call cmos_read
+        cmp al, [cs:si + 1]
+        je .same
+        inc bl
+.same:  add si, 2
+        jmp .next
+.done:  test bl, bl
+        pop bx
+        ret
+
+expect_2024_03_01:
+        db RTC_SECONDS, 0x00, RTC_MINUTES, 0x00, RTC_HOURS, 0x00, RTC_DAY_OF_WEEK, 0x06
+        db RTC_DAY, 0x01, RTC_MONTH, 0x03, RTC_YEAR, 0x24, RTC_CENTURY, 0x20, 0xFF
+expect_2025_01_01:
+        db RTC_MINUTES, 0x00, RTC_HOURS, 0x12, RTC_DAY_OF_WEEK, 0x04
+        db RTC_DAY, 0x01, RTC_MONTH, 0x01, RTC_YEAR, 0x25, RTC_CENTURY, 0x20, 0xFF
+expect_2024_06_30:
+        db RTC_SECONDS, 0, RTC_MINUTES, 46, RTC_HOURS, 13, RTC_DAY_OF_WEEK, 1
+        db RTC_DAY, 30, RTC_MONTH, 6, RTC_YEAR, 24, RTC_CENTURY, 20, 0xFF
+
+; verdict_regs: SI = expectation table; ends the line with " ok" or " wrong".
+verdict_regs:
+        call expect_regs
+        jne .bad
+        println ' ok'
+        ret
+.bad:   println ' wrong'
+        ret
+
 print_dow:
         print ' day of week '
         mov al, RTC_DAY_OF_WEEK
@@ -375,7 +411,8 @@ main:
         mov al, RTC_SECONDS
         call show_reg
         call print_dow
-        call put_crlf
+        mov si, expect_2024_03_01
+        call verdict_regs
 
         mov si, time_2024_12_31
         call set_time
@@ -390,13 +427,14 @@ main:
         mov al, RTC_MINUTES
         call show_reg
         call print_dow
-        call put_crlf
+        mov si, expect_2025_01_01
+        call verdict_regs
 
         mov si, time_2024_06_30
         call set_time
         mov al, 59
         call wait_seconds_change
-        print 'binary 24-hour: set Sun 2024-06-30 13:45:59 (0D 2D 3B), one update later: '
+        print 'binary 24-hour: set Sun 2024-06-30 13:45:59 (0D 2D 3B), one update later (hex): '
         mov al, RTC_HOURS
         call show_reg
         call put_space
@@ -408,7 +446,8 @@ main:
         print ', date '
         call print_date
         call print_dow
-        call put_crlf
+        mov si, expect_2024_06_30
+        call verdict_regs
 
         ; --- alarm: hours and minutes "don't care" (C0h-FFh), seconds 32 ---
         mov si, time_alarm

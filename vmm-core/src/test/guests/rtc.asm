@@ -357,9 +357,15 @@ main:
         call cmos_read
         mov dh, al              ; seconds after the update
         print 'UIP clear after an update, set before the next, clear after it; seconds then advanced by one: '
-        mov al, bh              ; BCD increment of the earlier seconds, 59 -> 00
-        add al, 1
-        daa
+        mov al, bh              ; BCD increment of the earlier seconds, 59 -> 00 (by nibbles, not DAA: KVM's
+        mov ah, al              ; instruction emulator, which runs real mode on some hosts, lacks DAA)
+        and ah, 0x0F
+        cmp ah, 9
+        je .carry
+        inc al
+        jmp .inc_ok
+.carry: and al, 0xF0
+        add al, 0x10
         cmp al, 0x60
         jne .inc_ok
         xor al, al

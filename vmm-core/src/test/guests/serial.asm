@@ -13,6 +13,7 @@ IER_RDA         equ 0x01
 IER_THRE        equ 0x02
 IER_RLS         equ 0x04
 MCR_LOOP_OUT2   equ 0x18       ; loopback, with OUT2 (the PC's IRQ gate) kept on
+LOOPBACK_DIVISOR equ 48        ; 2400 baud
 
 absolute guest_vars
 irq_count:      resw 1         ; interrupts taken on IRQ4
@@ -43,21 +44,44 @@ section .text
 %endmacro
 
 ; wait_temt: bounded poll until the transmitter is empty (in loopback, the byte has then been received). Reading LSR
-; clears its error bits, so every value read is ORed into lsr_acc, where a check can still find them.
+; clears its error bits, so every value read is ORed into lsr_acc, where a check can still find them. 1M reads
+; outlast a character at 2400 baud (4.2 ms) even at a tenth of a microsecond per read.
 wait_temt:
         push ax
-        push cx
+        push ecx
         push dx
         mov dx, COM1 + 5
-        mov cx, 0xFFFF
+        mov ecx, 0x100000
 .poll:  in al, dx
         or [lsr_acc], al
         test al, LSR_TEMT
         jnz .done
-        loop .poll
+        dec ecx
+        jnz .poll
 .done:  pop dx
-        pop cx
+        pop ecx
         pop ax
+        ret
+
+; set_divisor: AX = baud-rate divisor (DLAB on, DLL/DLM, DLAB off; LCR 8N1).
+set_divisor:
+        push dx
+        push ax
+        mov dx, COM1 + 3
+        mov al, 0x80
+        out dx, al
+        pop ax
+        push ax
+        mov dx, COM1
+        out dx, al
+        mov al, ah
+        inc dx
+        out dx, al
+        mov dx, COM1 + 3
+        mov al, 0x03
+        out dx, al
+        pop ax
+        pop dx
         ret
 
 ; rec: appends AL to the record (bounded).
@@ -113,17 +137,23 @@ show_verdict:
 .bad:   println ' wrong'
         ret
 
-; wait_irqs: with interrupts enabled, polls until irq_count >= CX (at most 1M polls), then disables them again.
+; wait_irqs: sleeps (STI;HLT) until irq_count >= CX. Only IRQ4 is unmasked, and every wait follows an action that
+; makes the UART interrupt, so this ends; a UART that never interrupts leaves the guest waiting for the harness's
+; timeout. (A poll count cannot bound it: a character timeout is milliseconds, a poll a nanosecond or a microsecond.)
 wait_irqs:
-        push eax
-        mov eax, 0x100000
-        jmp wait_irqs_for
-; wait_irqs_briefly: the same for only 64 polls - enough for an interrupt that is already pending to be taken, short
-; of the four character times after which the receiver's timeout interrupt would come.
+.check: cmp [irq_count], cx
+        jae .done
+        sti
+        hlt
+        cli
+        jmp .check
+.done:  ret
+
+; wait_irqs_briefly: polls irq_count for 64 rounds with interrupts enabled - enough for an interrupt that is already
+; pending to be taken, far short of the four character times after which the receiver's timeout interrupt comes.
 wait_irqs_briefly:
         push eax
         mov eax, 64
-wait_irqs_for:
         sti
 .poll:  cmp [irq_count], cx
         jae .done
@@ -275,9 +305,13 @@ main:
         call verdict_line_z
 
         ; --- loopback: nothing reaches the console from here until MCR is restored ---
+        ; 2400 baud: four character times (the receiver's timeout) are 16.7 ms, longer than any emulator takes
+        ; between two of the guest's writes, even one whose every port access is a slow exit to a hypervisor.
         mov word [rec_len], 0
         mov byte [line_bad], 0
         call wait_temt
+        mov ax, LOOPBACK_DIVISOR
+        call set_divisor
 
         ; modem status: DTR->DSR, RTS->CTS, OUT1->RI, OUT2->DCD (MSR bits 5, 4, 6, 7)
         uart_write 4, 0x10
@@ -465,6 +499,8 @@ main:
         call end_line
 
         pic_mask UART_IRQ
+        mov ax, 1               ; 115200 baud again
+        call set_divisor
         uart_write 4, 0x03      ; loopback off: the console is back
         uart_write 2, 0x07
 

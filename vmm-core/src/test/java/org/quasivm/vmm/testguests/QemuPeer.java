@@ -91,7 +91,10 @@ final class QemuPeer implements AutoCloseable {
     }
 
     static QemuPeer start(Path rom, Timing timing, Path workDir) {
-        Path socket = workDir.resolve("qmp.sock");
+        Path socket = workDir.resolve("qmp.sock").toAbsolutePath();
+        if (socket.toString().length() > 100) {       // sun_path holds 108 bytes
+            throw new IllegalArgumentException("work directory path too long for a Unix socket: " + workDir);
+        }
         List<String> cmd = command(rom, timing, socket);
         try {
             return new QemuPeer(new ProcessBuilder(cmd).start(), workDir, socket);

@@ -1,0 +1,134 @@
+package org.quasivm.disk;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.quasivm.disk.chain.ParentPaths;
+import org.quasivm.disk.qcow2.Qcow2Creator;
+import org.quasivm.disk.raw.RawImage;
+import org.quasivm.disk.vdi.VdiCreator;
+import org.quasivm.disk.vhd.VhdCreator;
+import org.quasivm.disk.vhd.VhdImage;
+import org.quasivm.disk.vmdk.VmdkCreator;
+import org.quasivm.disk.vmdk.VmdkImage;
+import org.quasivm.disk.vmdk.VmdkStreamWriter;
+
+/**
+ * The module's entry point: every {@code quasivm disk ...} command is one call here.
+ * All failures are {@link DiskImageException}s naming the file and the problem.
+ */
+public final class DiskImages {
+    private DiskImages() {
+    }
+
+    /** Opens an image read-only, format probed, with its parent chain. */
+    public static DiskImage open(Path path) throws IOException {
+        return ChainOpener.open(path, OpenOptions.readOnly());
+    }
+
+    public static DiskImage open(Path path, OpenOptions options) throws IOException {
+        return ChainOpener.open(path, options);
+    }
+
+    /**
+     * Creates an image and returns it opened read-write (with its parent chain attached). A streamOptimized
+     * VMDK is returned as a sequential writer: write it front to back, then close it.
+     */
+    public static DiskImage create(Path path, CreateOptions options) throws IOException {
+        ImageFormat format = options.format();
+        String sub = format.subformat(options.subformat());
+        long size = options.size();
+        if (Files.exists(path)) {
+            throw new DiskImageException(path, "file already exists");
+        }
+        if (options.parent() == null) {
+            if (size <= 0) {
+                throw new DiskImageException(path, "size must be positive, got " + size);
+            }
+            switch (format) {
+                case RAW -> {
+                    return RawImage.create(path, size);
+                }
+                case VMDK -> {
+                    if (sub.equals("streamOptimized")) {
+                        return VmdkStreamWriter.create(path, size);
+                    }
+                    VmdkCreator.create(path, sub, size, null);
+                }
+                case VHD -> {
+                    if (sub.equals("fixed")) {
+                        VhdCreator.createFixed(path, size);
+                    } else {
+                        VhdCreator.createDynamic(path, size);
+                    }
+                }
+                case VDI -> VdiCreator.create(path, size, sub.equals("fixed"));
+                case QCOW2 -> Qcow2Creator.create(path, size, sub.equals("v2") ? 2 : 3, null, null);
+                default -> throw new IllegalStateException(format.toString());
+            }
+            return open(path, OpenOptions.readWrite().withFormat(format));
+        }
+        createChild(path, format, sub, size, options.parent(), options.parentFormat());
+        return open(path, OpenOptions.readWrite().withFormat(format));
+    }
+
+    private static void createChild(Path path, ImageFormat format, String sub, long size, Path parentPath,
+                                    ImageFormat parentFormat) throws IOException {
+        try (DiskImage parent = ChainOpener.open(parentPath, OpenOptions.readOnly().withFormat(parentFormat))) {
+            long childSize = size > 0 ? size : parent.size();
+            switch (format) {
+                case QCOW2 -> Qcow2Creator.create(path, childSize, sub.equals("v2") ? 2 : 3,
+                        ParentPaths.reference(path, parentPath), parent.format());
+                case VMDK -> {
+                    if (!(parent instanceof VmdkImage vp)) {
+                        throw new DiskImageException(path, "a VMDK child needs a VMDK parent, "
+                                + parentPath.getFileName() + " is " + parent.format().id() + " (use qcow2)");
+                    }
+                    if (sub.equals("streamOptimized")) {
+                        throw new DiskImageException(path, "a child VMDK cannot be streamOptimized");
+                    }
+                    VmdkCreator.create(path, sub, childSize, vp);
+                }
+                case VHD -> {
+                    if (!(parent instanceof VhdImage vp)) {
+                        throw new DiskImageException(path, "a differencing VHD needs a VHD parent, "
+                                + parentPath.getFileName() + " is " + parent.format().id() + " (use qcow2)");
+                    }
+                    if (childSize != parent.size()) {
+                        throw new DiskImageException(path, "a differencing VHD has its parent's size");
+                    }
+                    VhdCreator.createDifferencing(path, vp);
+                }
+                case VDI -> throw new DiskImageException(path,
+                        "not supported: creating VDI differencing images (they are read-only here; use qcow2)");
+                case RAW -> throw new DiskImageException(path, "a raw image cannot have a parent");
+                default -> throw new IllegalStateException(format.toString());
+            }
+        }
+    }
+
+    /** Format, subformat, sizes and the parent chain. A missing or invalid parent becomes a warning. */
+    public static ImageInfo info(Path path, ImageFormat declared) throws IOException {
+        try (DiskImage img = ChainOpener.open(path, OpenOptions.readOnly().withFormat(declared))) {
+            return img.info();
+        } catch (DiskImageException chainError) {
+            DiskImage layer;
+            try {
+                layer = ChainOpener.open(path, OpenOptions.readOnly().withFormat(declared).layerOnly());
+            } catch (DiskImageException layerError) {
+                throw layerError;
+            }
+            try (DiskImage img = layer) {
+                ImageInfo i = img.info();
+                java.util.List<String> w = new java.util.ArrayList<>(i.warnings());
+                w.add(chainError.getMessage());
+                return new ImageInfo(i.path(), i.format(), i.subformat(), i.virtualSize(), i.allocatedBytes(),
+                        i.fileBytes(), i.files(), i.parentReference(), null, w);
+            }
+        }
+    }
+
+    public static ImageInfo info(Path path) throws IOException {
+        return info(path, null);
+    }
+}

@@ -75,6 +75,14 @@ public abstract class DiskImage implements BlockDevice {
     protected void validateParent(DiskImage parent) throws DiskImageException {
     }
 
+    /**
+     * Points this layer at {@code parent}, stored as {@code reference}, or makes it standalone when
+     * {@code parent} is null. Only the reference and identity fields change, never the data (see rebase).
+     */
+    protected void rewriteParent(DiskImage parent, String reference) throws IOException {
+        throw new DiskImageException(path, "not supported: changing the parent of " + format.id() + " images");
+    }
+
     /** Makes reads of unallocated bytes fall through to {@code parent}. Called once by the chain opener. */
     protected final void attachBacking(DiskImage parent) throws DiskImageException {
         validateParent(parent);

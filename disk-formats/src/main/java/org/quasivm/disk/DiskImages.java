@@ -131,4 +131,54 @@ public final class DiskImages {
     public static ImageInfo info(Path path) throws IOException {
         return info(path, null);
     }
+
+    /**
+     * Merges a child into its parent ({@code quasivm disk commit}). With {@code emptyChild} the child is replaced by
+     * a fresh empty child of the same format, otherwise it keeps its data and stays valid.
+     */
+    public static void commit(Path child, ImageFormat declared, boolean emptyChild, ProgressListener progress,
+                              Cancellation cancel) throws IOException {
+        ChainOperations.commit(child, declared, emptyChild, progress, cancel);
+    }
+
+    /**
+     * Points a child at a new parent ({@code quasivm disk rebase}). Safe mode first copies into the child every
+     * range where the old chain and the new parent differ; {@code unsafe} only rewrites the reference.
+     */
+    public static void rebase(Path child, ImageFormat declared, Path newParent, ImageFormat newParentFormat,
+                              boolean unsafe, ProgressListener progress, Cancellation cancel) throws IOException {
+        if (newParent == null) {
+            throw new DiskImageException(child, "rebase needs a new parent (use flatten to drop the parent)");
+        }
+        ChainOperations.rebase(child, declared, newParent, newParentFormat, unsafe, progress, cancel);
+    }
+
+    /** Makes a child standalone: copies in everything it reads from its parents, then drops the parent. */
+    public static void flatten(Path child, ImageFormat declared, ProgressListener progress, Cancellation cancel)
+            throws IOException {
+        ChainOperations.rebase(child, declared, null, null, false, progress, cancel);
+    }
+
+    /** Grows an image ({@code quasivm disk resize}); raw images may also shrink. */
+    public static void resize(Path path, ImageFormat declared, long newSize) throws IOException {
+        if (newSize <= 0) {
+            throw new DiskImageException(path, "size must be positive, got " + newSize);
+        }
+        ImageFormat f = declared != null ? declared : org.quasivm.disk.probe.FormatProbe.probe(path);
+        switch (f) {
+            case RAW -> {
+                try (RawImage r = RawImage.open(path, true)) {
+                    r.resize(newSize);
+                }
+            }
+            case QCOW2 -> org.quasivm.disk.qcow2.Qcow2Image.resize(path, newSize);
+            case VHD -> {
+                try (VhdImage v = VhdImage.open(path, true)) {
+                    v.resize(newSize);
+                }
+            }
+            default -> throw new DiskImageException(path, "not supported: resizing " + f.id()
+                    + " images (convert to qcow2, raw or VHD first)");
+        }
+    }
 }

@@ -167,6 +167,20 @@ public final class Qcow2Image extends DiskImage implements CompressedClusterSink
     }
 
     @Override
+    protected void rewriteParent(DiskImage parent, String reference) throws IOException {
+        checkWritable();
+        Qcow2Header h = header;
+        Qcow2Header nh = parent == null ? h.withBacking(null, null)
+                : h.withBacking(reference, qemuName(parent.format()));
+        if (reference != null && reference.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 1023) {
+            throw file.error("backing file path is longer than 1023 bytes");
+        }
+        file.writeFully(nh.toBytes(h.clusterSize()), 0);
+        file.sync();
+        header = nh;
+    }
+
+    @Override
     protected void onBackingAttached(DiskImage parent) {
         store.setFallback(parent, 0);
     }

@@ -314,6 +314,65 @@ public final class VhdImage extends DiskImage {
         }
     }
 
+    /**
+     * Re-points a differencing disk (parent UUID, time stamp, name and locators, written into the space the
+     * locators already reserve), or turns it into a dynamic disk when {@code parent} is null.
+     */
+    @Override
+    protected void rewriteParent(DiskImage parent, String reference) throws IOException {
+        checkWritable();
+        if (dynamic == null || !footer.differencing()) {
+            throw file.error("only a differencing VHD has a parent to change");
+        }
+        VhdFooter f = footer;
+        VhdDynamicHeader h;
+        if (parent == null) {
+            f = f.withType(VhdFooter.TYPE_DYNAMIC);
+            h = new VhdDynamicHeader(dynamic.tableOffset(), dynamic.maxTableEntries(), dynamic.blockSize(),
+                    new byte[16], 0, "", java.util.List.of());
+        } else {
+            if (!(parent instanceof VhdImage p)) {
+                throw file.error("a differencing VHD's parent must be a VHD, " + parent.path().getFileName()
+                        + " is " + parent.format().id());
+            }
+            String windowsRelative = reference.startsWith("/") ? reference : ".\\" + reference.replace('/', '\\');
+            byte[] rel = windowsRelative.getBytes(StandardCharsets.UTF_16LE);
+            byte[] abs = p.path().toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_16LE);
+            List<VhdDynamicHeader.Locator> slots = new ArrayList<>(dynamic.locators());
+            if (slots.size() < 2) {
+                throw file.error("not supported: re-pointing a VHD without two parent locator slots");
+            }
+            List<VhdDynamicHeader.Locator> out = new ArrayList<>();
+            byte[][] data = {rel, abs};
+            int[] codes = {VhdDynamicHeader.LOCATOR_W2RU, VhdDynamicHeader.LOCATOR_W2KU};
+            for (int i = 0; i < 2; i++) {
+                VhdDynamicHeader.Locator slot = slots.get(i);
+                long room = Math.max(slot.dataSpace() & 0xffffffffL, slot.dataLength() & 0xffffffffL);
+                if (data[i].length > room) {
+                    throw file.error("not supported: the new parent path does not fit the locator space ("
+                            + data[i].length + " > " + room + " bytes)");
+                }
+                ByteBuffer d = ByteBuffer.allocate((int) room);
+                d.put(data[i]);
+                d.clear();
+                file.writeFully(d, slot.dataOffset());
+                out.add(new VhdDynamicHeader.Locator(codes[i], slot.dataSpace(), data[i].length, slot.dataOffset()));
+            }
+            int stamp = VhdFooter.vhdTime(Files.getLastModifiedTime(p.path()).toInstant().getEpochSecond());
+            h = new VhdDynamicHeader(dynamic.tableOffset(), dynamic.maxTableEntries(), dynamic.blockSize(),
+                    p.footer.uniqueId(), stamp, p.path().getFileName().toString(), out);
+        }
+        file.writeFully(h.toBytes(), f.dataOffset());
+        ByteBuffer fb = f.toBytes();
+        file.writeFully(fb, 0);
+        fb.clear();
+        file.writeFully(fb, map.nextFree());
+        fb.clear();
+        map.setFooter(fb);
+        file.sync();
+        footer = f;
+    }
+
     @Override
     protected void onBackingAttached(DiskImage parent) {
         store.setFallback(parent, 0);

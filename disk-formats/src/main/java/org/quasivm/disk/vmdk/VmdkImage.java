@@ -259,6 +259,20 @@ public final class VmdkImage extends DiskImage {
     }
 
     @Override
+    protected void rewriteParent(DiskImage parent, String reference) throws IOException {
+        checkWritable();
+        if (parent == null) {
+            writeDescriptor(current.with("parentCID", "ffffffff", false).with("parentFileNameHint", null, true));
+            return;
+        }
+        if (!(parent instanceof VmdkImage p)) {
+            throw new DiskImageException(path(), "a VMDK's parent must be a VMDK, " + parent.path().getFileName()
+                    + " is " + parent.format().id());
+        }
+        writeDescriptor(current.withParent(p.cid(), reference));
+    }
+
+    @Override
     protected void onBackingAttached(DiskImage parent) {
         for (int i = 0; i < extents.size(); i++) {
             if (extents.get(i) instanceof VmdkExtent.Sparse sp) {

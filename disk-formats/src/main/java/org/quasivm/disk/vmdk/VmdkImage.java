@@ -205,7 +205,7 @@ public final class VmdkImage extends DiskImage {
         }
         for (ImageFile f : opened) {
             if (Files.exists(p) && Files.isSameFile(p, f.path())) {
-                throw new DiskImageException(descriptorPath, "extent file \"" + line.fileName() + "\" is listed twice");
+                return f; // several extents may be regions of one file
             }
         }
         ImageFile f = ImageFile.open(p, writable);

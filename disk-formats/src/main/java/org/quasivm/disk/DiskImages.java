@@ -181,4 +181,15 @@ public final class DiskImages {
                     + " images (convert to qcow2, raw or VHD first)");
         }
     }
+
+    /**
+     * Converts {@code source} (with its chain; format probed when {@code sourceFormat} is null) into a new
+     * standalone image at {@code destination} ({@code quasivm disk convert}). The destination appears only when
+     * complete; a failure or {@link Cancellation} leaves nothing behind.
+     */
+    public static void convert(Path source, ImageFormat sourceFormat, Path destination,
+                               org.quasivm.disk.convert.ConvertOptions options, ProgressListener progress,
+                               Cancellation cancel) throws IOException {
+        org.quasivm.disk.convert.Converter.convert(source, sourceFormat, destination, options, progress, cancel);
+    }
 }

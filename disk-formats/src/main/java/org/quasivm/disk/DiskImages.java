@@ -192,4 +192,12 @@ public final class DiskImages {
                                Cancellation cancel) throws IOException {
         org.quasivm.disk.convert.Converter.convert(source, sourceFormat, destination, options, progress, cancel);
     }
+
+    /**
+     * Checks an image's structure ({@code quasivm disk check}): never throws for a damaged image, reports it.
+     * With {@code readData} every stored byte is also read (and decompressed) once.
+     */
+    public static CheckReport check(Path path, ImageFormat declared, boolean readData) throws IOException {
+        return ImageChecker.check(path, declared, readData);
+    }
 }

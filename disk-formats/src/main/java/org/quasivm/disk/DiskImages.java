@@ -200,4 +200,19 @@ public final class DiskImages {
     public static CheckReport check(Path path, ImageFormat declared, boolean readData) throws IOException {
         return ImageChecker.check(path, declared, readData);
     }
+
+    /**
+     * Repairs what a crash can leave ({@code quasivm disk check --repair}) and returns the check made afterwards:
+     * qcow2 refcounts are recounted (leaked clusters released); a dynamic VHD, VDI or sparse VMDK is opened for
+     * writing, which trims an unreferenced tail and restores a missing VHD footer.
+     */
+    public static CheckReport repair(Path path, ImageFormat declared) throws IOException {
+        ImageFormat f = declared != null ? declared : org.quasivm.disk.probe.FormatProbe.probe(path);
+        if (f == ImageFormat.QCOW2) {
+            org.quasivm.disk.qcow2.Qcow2Image.repair(path);
+        } else if (f != ImageFormat.RAW) {
+            ChainOpener.open(path, OpenOptions.readWrite().withFormat(f).layerOnly()).close();
+        }
+        return check(path, f, false);
+    }
 }

@@ -287,6 +287,24 @@ public final class Qcow2Image extends DiskImage implements CompressedClusterSink
     }
 
     /**
+     * Recounts every reference and sets each refcount to it: releases leaked clusters (and fixes undercounted
+     * ones). Returns the number of clusters whose refcount changed.
+     */
+    public static long repair(Path path) throws IOException {
+        try (Qcow2Image img = open(path, true)) {
+            img.store.metadataLock().lock();
+            try {
+                Qcow2Metadata.Result r = Qcow2Metadata.walk(img.file, img.header, img.map.l1(), img.refcounts);
+                long changed = r.leaked() + r.errors();
+                Qcow2Metadata.repairLeaks(r, img.refcounts);
+                return changed;
+            } finally {
+                img.store.metadataLock().unlock();
+            }
+        }
+    }
+
+    /**
      * Grows a closed image to {@code newSize}: a bigger L1 table, if needed, is written elsewhere first and the
      * header switched to it in one write; then the old table is released.
      */

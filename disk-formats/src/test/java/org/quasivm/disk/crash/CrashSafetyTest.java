@@ -30,7 +30,7 @@ import org.quasivm.disk.testing.QemuImg;
 /**
  * A real writer process killed (SIGKILL) at a random moment leaves a dynamic VHD, sparse VMDK or qcow2
  * that opens, passes check and holds every write it had flushed; unflushed writes are whole or absent per
- * page. After our next read-write open a qcow2 has no leaked clusters left either.
+ * page. After our next read-write open (v2: an explicit repair) a qcow2 has no leaked clusters left either.
  */
 class CrashSafetyTest {
     private static final long SIZE = 48L << 20;
@@ -67,6 +67,9 @@ class CrashSafetyTest {
         assertTrue(Arrays.equals(ours, Files.readAllBytes(qemuRaw)), "qemu reads the crashed image differently");
 
         DiskImages.open(img, OpenOptions.readWrite().withFormat(format)).close();
+        if (format == ImageFormat.QCOW2 && sub.equals("v2")) {
+            DiskImages.repair(img, format); // v2 has no dirty bit: leaks are released by an explicit repair
+        }
         if (!qemuFormat.equals("vpc")) {
             QemuImg.Result after = QemuImg.check(img, qemuFormat);
             assertEquals(0, after.exitCode(), after.output());

@@ -161,6 +161,13 @@ class DamagedImagesTest {
     }
 
     @Test
+    void vmdkOverflowingDescriptorOffset() throws Exception {
+        Path p = qemu("o.vmdk", "vmdk", "");
+        patch(p, 28, le64(1L << 60));
+        assertFails(p, null, "descriptor offset 1152921504606846976 is out of range");
+    }
+
+    @Test
     void vmdkAbsurdGrainTableSize() throws Exception {
         Path p = qemu("n.vmdk", "vmdk", "");
         patch(p, 44, le32(-1));

@@ -99,6 +99,7 @@ public final class ImageFile implements Closeable {
 
     /** Reads exactly {@code dst.remaining()} bytes at {@code position}; the end of the file is an error. */
     public void readFully(ByteBuffer dst, long position, String what) throws DiskImageException {
+        checkPosition(position, "read");
         long pos = position;
         try {
             while (dst.hasRemaining()) {
@@ -118,6 +119,7 @@ public final class ImageFile implements Closeable {
 
     /** Reads what exists of {@code dst.remaining()} bytes at {@code position} and zero-fills the rest past EOF. */
     public void readZeroPadded(ByteBuffer dst, long position) throws DiskImageException {
+        checkPosition(position, "read");
         long pos = position;
         try {
             while (dst.hasRemaining()) {
@@ -134,6 +136,7 @@ public final class ImageFile implements Closeable {
     }
 
     public void writeFully(ByteBuffer src, long position) throws DiskImageException {
+        checkPosition(position, "write");
         long pos = position;
         try {
             while (src.hasRemaining()) {
@@ -141,6 +144,14 @@ public final class ImageFile implements Closeable {
             }
         } catch (IOException e) {
             throw new DiskImageException(path, "write error at offset " + pos + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A negative position can only come from an unchecked overflow: refuse it as damage, never as a crash. */
+    private void checkPosition(long position, String op) throws DiskImageException {
+        if (position < 0) {
+            throw new DiskImageException(path, op + " at offset " + Long.toUnsignedString(position)
+                    + " is out of range (damaged image)");
         }
     }
 

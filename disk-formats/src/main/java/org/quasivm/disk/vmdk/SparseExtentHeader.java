@@ -100,8 +100,12 @@ public record SparseExtentHeader(int version, int flags, long capacity, long gra
             throw new DiskImageException(file, what + " has " + Integer.toUnsignedString(numGtes)
                     + " entries per grain table (expected 1..65536, normally 512)");
         }
-        if (descriptorOffset < 0 || descriptorSize < 0 || descriptorSize > VmdkDescriptor.MAX_TEXT_BYTES / 512) {
+        if (descriptorSize < 0 || descriptorSize > VmdkDescriptor.MAX_TEXT_BYTES / 512) {
             throw new DiskImageException(file, what + " descriptor size " + descriptorSize + " sectors is out of range");
+        }
+        if (descriptorOffset < 0 || descriptorOffset > MAX_CAPACITY_SECTORS) {
+            throw new DiskImageException(file, what + " descriptor offset " + Long.toUnsignedString(descriptorOffset)
+                    + " is out of range");
         }
         if (overhead < 0 || overhead > MAX_CAPACITY_SECTORS) {
             throw new DiskImageException(file, what + " overhead " + Long.toUnsignedString(overhead)

@@ -137,7 +137,20 @@ public final class VmdkImage extends DiskImage {
         ByteBuffer db = ByteBuffer.allocate(descCapacity);
         file.readFully(db, descOffset, "embedded descriptor");
         d = VmdkDescriptor.parse(path, db.array(), descCapacity);
-        List<VmdkExtent> extents = openExtents(path, d, writable, file, opened);
+        List<VmdkExtent> extents;
+        if (d.extents().size() == 1 && d.extents().get(0).type().equals("SPARSE")) {
+            // A monolithic file is its own extent whatever name its descriptor recorded (renamed or exported
+            // files keep the old name inside).
+            VmdkSparseMap map = VmdkSparseMap.open(file, writable);
+            long sectors = d.extents().get(0).sectors();
+            if (sectors <= 0 || sectors > map.header().capacity()) {
+                throw file.error("descriptor gives the extent " + sectors + " sectors, the header "
+                        + map.header().capacity());
+            }
+            extents = List.of(sparseExtent(file, map, sectors * 512));
+        } else {
+            extents = openExtents(path, d, writable, file, opened);
+        }
         return new VmdkImage(path, !writable, d, file, descOffset, descCapacity, extents);
     }
 

@@ -17,11 +17,12 @@ import org.quasivm.disk.vmdk.VmdkDescriptor;
 /**
  * One fuzz target for every header and metadata parser of the module (Jazzer fuzzes one target per JVM, so
  * the bounded run in {@code mvn verify} shares one JVM): the first input byte picks the parser. Set the system
- * property {@code quasivm.fuzz.target} (qcow2, vmdk, stream, vhd, vdi, descriptor) to fuzz just one, e.g.
+ * property {@code quasivm.fuzz.target} (qcow2, vmdk, stream, vhd, vdi, descriptor, ova, manifest) to fuzz just one, e.g.
  * in the longer run described in README.md, which uses {@link #fuzzerTestOneInput}.
  */
 public class DiskMetadataFuzzTest {
-    private static final List<String> TARGETS = List.of("qcow2", "vmdk", "stream", "vhd", "vdi", "descriptor");
+    private static final List<String> TARGETS = List.of("qcow2", "vmdk", "stream", "vhd", "vdi", "descriptor", "ova",
+            "manifest");
     private static final String PINNED = System.getProperty("quasivm.fuzz.target", "").toLowerCase(Locale.ROOT);
     private static FuzzHarness qcow2;
     private static FuzzHarness vmdk;
@@ -44,8 +45,21 @@ public class DiskMetadataFuzzTest {
             case "vhd" -> vhd().run(data);
             case "vdi" -> vdi().run(data);
             case "descriptor" -> descriptor(data.consumeRemainingAsBytes());
+            case "ova" -> org.quasivm.disk.ova.OvaFuzzHooks.describe(scratch(), data.consumeRemainingAsBytes());
+            case "manifest" -> org.quasivm.disk.ova.OvaFuzzHooks.manifest(data.consumeRemainingAsBytes());
             default -> throw new IllegalArgumentException("unknown fuzz target " + target);
         }
+    }
+
+    private static java.nio.file.Path scratch;
+
+    private static synchronized java.nio.file.Path scratch() throws java.io.IOException {
+        if (scratch == null) {
+            java.nio.file.Path d = Files.createTempDirectory("quasivm-fuzz-ova-");
+            d.toFile().deleteOnExit();
+            scratch = d.resolve("f.ova");
+        }
+        return scratch;
     }
 
     private static synchronized FuzzHarness qcow2() {

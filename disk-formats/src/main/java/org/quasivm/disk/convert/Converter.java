@@ -28,8 +28,6 @@ import org.quasivm.disk.io.Zeros;
  * next to the destination and moved into place only when complete: a failure or cancellation leaves nothing.
  */
 public final class Converter {
-    private static final int CHUNK = 4 << 20;
-
     private Converter() {
     }
 
@@ -105,28 +103,19 @@ public final class Converter {
 
     private static void copyPlain(BlockDevice in, BlockDevice out, int granularity, ProgressListener progress,
                                   Cancellation cancel, Path name) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
         long size = in.size();
-        long off = 0;
-        while (off < size) {
-            cancel.check(name);
-            Extent e = in.extentAt(off);
-            long end = Math.min(size, e.end());
-            if (e.kind() == Extent.Kind.ZERO) {
-                off = end;
-                progress.progress(off, size);
-                continue;
-            }
-            while (off < end) {
+        try (ReadAhead reader = new ReadAhead(in)) {
+            while (true) {
                 cancel.check(name);
-                int n = (int) Math.min(CHUNK, end - off);
-                buf.clear();
-                buf.limit(n);
-                in.read(off, buf);
-                buf.flip();
-                writeNonZero(out, buf, off, n, granularity);
-                off += n;
-                progress.progress(off, size);
+                ReadAhead.Chunk c = reader.next();
+                if (c.end) {
+                    break;
+                }
+                if (c.data != null) {
+                    writeNonZero(out, c.data, c.offset, (int) c.length, granularity);
+                }
+                reader.recycle(c);
+                progress.progress(c.offset + c.length, size);
             }
         }
         progress.progress(size, size);

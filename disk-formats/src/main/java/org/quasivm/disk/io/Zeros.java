@@ -7,6 +7,7 @@ import java.util.Arrays;
 public final class Zeros {
     private static final int CHUNK = 64 * 1024;
     private static final byte[] ZERO = new byte[CHUNK];
+    private static final ByteBuffer ZERO_DIRECT = ByteBuffer.allocateDirect(CHUNK).asReadOnlyBuffer();
 
     private Zeros() {
     }
@@ -24,15 +25,14 @@ public final class Zeros {
             }
             return true;
         }
-        int i = from;
-        int longEnd = from + ((to - from) & ~7);
-        for (; i < longEnd; i += 8) {
-            if (buf.getLong(i) != 0) {
-                return false;
-            }
+        // Direct buffers: ByteBuffer.mismatch is vectorised by the JIT; check the first word first, since
+        // data blocks almost always differ there.
+        if (to - from >= 8 && buf.getLong(from) != 0) {
+            return false;
         }
-        for (; i < to; i++) {
-            if (buf.get(i) != 0) {
+        for (int i = from; i < to; i += CHUNK) {
+            int n = Math.min(CHUNK, to - i);
+            if (buf.slice(i, n).mismatch(ZERO_DIRECT.slice(0, n)) >= 0) {
                 return false;
             }
         }

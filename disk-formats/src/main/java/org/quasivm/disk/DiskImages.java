@@ -172,11 +172,7 @@ public final class DiskImages {
                 }
             }
             case QCOW2 -> org.quasivm.disk.qcow2.Qcow2Image.resize(path, newSize);
-            case VHD -> {
-                try (VhdImage v = VhdImage.open(path, true)) {
-                    v.resize(newSize);
-                }
-            }
+            case VHD -> VhdImage.resize(path, newSize);
             default -> throw new DiskImageException(path, "not supported: resizing " + f.id()
                     + " images (convert to qcow2, raw or VHD first)");
         }

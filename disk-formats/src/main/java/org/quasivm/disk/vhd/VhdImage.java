@@ -454,35 +454,58 @@ public final class VhdImage extends DiskImage {
         return store == null ? size : store.allocatedBytes();
     }
 
-    /** Grows a fixed disk, or a dynamic one within its block table; the footer(s) record the new size. */
-    public void resize(long newSize) throws IOException {
-        checkWritable();
+    /**
+     * Grows a closed VHD. A fixed disk gets its footer moved to the new end. A dynamic or differencing disk whose
+     * block table is too small gets a bigger table written behind its last block; the dynamic header switching
+     * to it is the commit point, then both footers record the new size.
+     */
+    public static void resize(Path path, long newSize) throws IOException {
+        try (VhdImage img = open(path, true)) {
+            img.growTo(newSize);
+        }
+    }
+
+    private void growTo(long requested) throws IOException {
+        long newSize = (requested + 511) & ~511L;
         if (newSize < size) {
             throw file.error("not supported: shrinking a VHD");
         }
+        if (newSize > VhdCreator.MAX_SIZE) {
+            throw file.error("VHD size " + newSize + " exceeds the format's limit of 2040 GiB");
+        }
         VhdFooter f = footer.withCurrentSize(newSize, VhdGeometry.forSectors(newSize / 512));
         if (store == null) {
-            ByteBuffer b = f.toBytes();
-            file.writeFully(b, newSize);
+            file.writeFully(f.toBytes(), newSize);
             file.truncate(newSize + VhdFooter.SIZE);
-        } else {
-            if (newSize > dynamic.maxTableEntries() * dynamic.blockSize()) {
-                throw file.error("not supported: growing a dynamic VHD beyond its block table ("
-                        + dynamic.maxTableEntries() * dynamic.blockSize() + " bytes)");
+            file.sync();
+            return;
+        }
+        long end = map.nextFree();
+        long entries = (newSize + dynamic.blockSize() - 1) / dynamic.blockSize();
+        if (entries > dynamic.maxTableEntries()) {
+            if (entries > MAX_BAT_ENTRIES) {
+                throw file.error("size " + newSize + " needs more than " + MAX_BAT_ENTRIES + " blocks");
             }
-            ByteBuffer b = f.toBytes();
-            file.writeFully(b, 0);
-            b.clear();
-            file.writeFully(b, map.nextFree());
-            b.clear();
-            map.setFooter(b);
+            long batBytes = (entries * 4 + 511) & ~511L;
+            ByteBuffer bat = ByteBuffer.allocate((int) batBytes).order(ByteOrder.BIG_ENDIAN);
+            int[] old = map.bat();
+            for (int i = 0; i < batBytes / 4; i++) {
+                bat.putInt(i * 4, i < old.length ? old[i] : -1);
+            }
+            long batAt = end;
+            file.writeFully(bat, batAt);
+            end = batAt + batBytes;
+            file.writeFully(f.toBytes(), end);
+            file.sync();
+            VhdDynamicHeader h = new VhdDynamicHeader(batAt, entries, dynamic.blockSize(), dynamic.parentUuid(),
+                    dynamic.parentTimestamp(), dynamic.parentName(), dynamic.locators());
+            file.writeFully(h.toBytes(), footer.dataOffset());
+        } else {
+            file.writeFully(f.toBytes(), end);
         }
         file.sync();
-        footer = f;
-        size = newSize;
-        if (store != null) {
-            store.setSize(newSize);
-        }
+        file.writeFully(f.toBytes(), 0);
+        file.sync();
     }
 
     @Override

@@ -36,7 +36,12 @@ public final class DiskImages {
      */
     public static DiskImage create(Path path, CreateOptions options) throws IOException {
         ImageFormat format = options.format();
-        String sub = format.subformat(options.subformat());
+        String sub;
+        try {
+            sub = format.subformat(options.subformat());
+        } catch (IllegalArgumentException e) {
+            throw new DiskImageException(path, e.getMessage());
+        }
         long size = options.size();
         if (Files.exists(path)) {
             throw new DiskImageException(path, "file already exists");

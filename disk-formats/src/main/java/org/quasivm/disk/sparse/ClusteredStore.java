@@ -22,7 +22,7 @@ import org.quasivm.disk.io.Zeros;
 public final class ClusteredStore {
     private final ImageFile file;
     private final ClusterMap map;
-    private volatile long size;
+    private final long size;
     private final int bits;
     private final int clusterSize;
     private final long mask;
@@ -48,11 +48,6 @@ public final class ClusteredStore {
 
     public long size() {
         return size;
-    }
-
-    /** Follows a resize of the image (the format has already grown its tables). */
-    public void setSize(long newSize) {
-        this.size = newSize;
     }
 
     public int clusterSize() {

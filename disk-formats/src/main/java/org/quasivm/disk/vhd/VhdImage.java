@@ -29,7 +29,7 @@ public final class VhdImage extends DiskImage {
     private final VhdDynamicHeader dynamic;
     private final VhdBlockMap map;
     private final ClusteredStore store;
-    private volatile long size;
+    private final long size;
     private final ParentLink parentLink;
 
     private VhdImage(ImageFile file, boolean readOnly, VhdFooter footer, VhdDynamicHeader dynamic, VhdBlockMap map,

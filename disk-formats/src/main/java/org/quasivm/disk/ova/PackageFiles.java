@@ -70,11 +70,13 @@ abstract class PackageFiles implements Closeable {
 
     /** An .ova: a tar archive read with random access. */
     static final class Ova extends PackageFiles {
+        static final int MAX_ENTRIES = 1024;
         private final TarFile tar;
         private final Map<String, TarArchiveEntry> entries = new LinkedHashMap<>();
 
         Ova(Path source) throws IOException {
             super(source);
+            countEntries(source);
             try {
                 tar = new TarFile(source);
             } catch (IOException e) {
@@ -98,6 +100,23 @@ abstract class PackageFiles implements Closeable {
             } catch (IOException | RuntimeException e) {
                 tar.close();
                 throw e;
+            }
+        }
+
+        /** A package holds a handful of files; refuse archives that would make us index millions of entries. */
+        private static void countEntries(Path source) throws IOException {
+            int n = 0;
+            try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                    new java.io.BufferedInputStream(Files.newInputStream(source)))) {
+                while (in.getNextEntry() != null) {
+                    if (++n > MAX_ENTRIES) {
+                        throw new DiskImageException(source, "package holds more than " + MAX_ENTRIES + " files");
+                    }
+                }
+            } catch (DiskImageException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new DiskImageException(source, "is not a readable tar archive: " + e.getMessage());
             }
         }
 

@@ -95,6 +95,14 @@ public final class Qcow2Image extends DiskImage implements CompressedClusterSink
         if (h.corrupt()) {
             img.warn("image is marked corrupt by QEMU");
         }
+        if (writable && h.version() >= 3 && h.autoclearFeatures() != 0) {
+            // Autoclear features (e.g. persistent dirty bitmaps) describe the data; a writer that does not
+            // maintain them must clear them, so QEMU will not trust stale bitmaps.
+            ByteBuffer z = ByteBuffer.allocate(8);
+            file.writeFully(z, 88);
+            img.warn("cleared qcow2 autoclear features " + Long.toHexString(h.autoclearFeatures())
+                    + " (bitmaps are not maintained here)");
+        }
         if (writable && h.version() >= 3) {
             if (h.dirty()) {
                 Qcow2Metadata.Result r = Qcow2Metadata.walk(file, h, l1, refcounts);

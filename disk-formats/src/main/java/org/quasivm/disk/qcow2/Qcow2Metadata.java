@@ -14,7 +14,7 @@ import org.quasivm.disk.io.ImageFile;
  */
 final class Qcow2Metadata {
     /** Files with more clusters than this are not walked (the count array would be too large). */
-    static final long MAX_CLUSTERS = 1L << 28;
+    static final long MAX_CLUSTERS = 1L << 26;
     private static final int MAX_PROBLEMS = 100;
 
     record Result(char[] expected, List<String> problems, long leaked, long errors, long fileClusters) {

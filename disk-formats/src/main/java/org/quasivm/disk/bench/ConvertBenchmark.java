@@ -86,6 +86,7 @@ public final class ConvertBenchmark {
                 new Pair("qcow2 -> raw", "in.qcow2", ImageFormat.QCOW2, ConvertOptions.to(ImageFormat.RAW, null),
                         List.of("-f", "qcow2", "-O", "raw"), ".raw"));
 
+        System.out.println("load average at start: " + loadAverage());
         double[][] ours = new double[pairs.size()][runs];
         double[][] theirs = new double[pairs.size()][runs];
         for (int r = 0; r < runs; r++) {
@@ -115,7 +116,7 @@ public final class ConvertBenchmark {
                     pairs.get(p).name(), mo, min(ours[p]), max(ours[p]), mq, min(theirs[p]), max(theirs[p]), mq / mo);
         }
         System.out.println("ratio = qemu-img time / QuasiVM time (above 1: QuasiVM faster); "
-                + Runtime.getRuntime().availableProcessors() + " processors");
+                + Runtime.getRuntime().availableProcessors() + " processors; load average at end: " + loadAverage());
     }
 
     /** Random data for the first half, a hole for the second (a sparse raw disk, as users have them). */
@@ -187,6 +188,14 @@ public final class ConvertBenchmark {
                     Files.delete(p);
                 }
             }
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 

@@ -59,9 +59,9 @@ public final class VmdkStreamWriter extends DiskImage implements CompressedClust
         }
         this.gd = new int[(int) gdEntries];
         long overhead = VmdkCreator.GRAIN_SECTORS;
+        // As VMware writes it: no redundant grain directory in a stream (flags 0x30001).
         this.header = new SparseExtentHeader(3, SparseExtentHeader.FLAG_NEWLINE_DETECT
-                | SparseExtentHeader.FLAG_REDUNDANT_GRAIN_TABLE | SparseExtentHeader.FLAG_COMPRESSED
-                | SparseExtentHeader.FLAG_MARKERS, capacity, VmdkCreator.GRAIN_SECTORS, 1,
+                | SparseExtentHeader.FLAG_COMPRESSED | SparseExtentHeader.FLAG_MARKERS, capacity, VmdkCreator.GRAIN_SECTORS, 1,
                 VmdkCreator.DESCRIPTOR_SECTORS, VmdkCreator.GTES, 0, SparseExtentHeader.GD_AT_END, overhead, false,
                 SparseExtentHeader.COMPRESSION_DEFLATE);
         VmdkDescriptor d = VmdkDescriptor.create(VmdkCreator.newCid(), VmdkDescriptor.NO_PARENT_CID,

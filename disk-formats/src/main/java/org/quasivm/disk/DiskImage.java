@@ -17,6 +17,7 @@ public abstract class DiskImage implements BlockDevice {
     private final boolean readOnly;
     private final List<String> warnings = new ArrayList<>();
     private DiskImage backing;
+    private volatile boolean durableClose = true;
 
     protected DiskImage(Path path, ImageFormat format, boolean readOnly) {
         this.path = path;
@@ -118,6 +119,18 @@ public abstract class DiskImage implements BlockDevice {
         ParentLink link = parentLink();
         return new ImageInfo(path.toString(), format, subformat(), size(), allocatedBytes(), fileBytes, names,
                 link == null ? null : link.reference(), backing == null ? null : backing.info(), warnings);
+    }
+
+    /**
+     * Whether {@link #close()} makes the image durable (the default). Work that can simply be redone, such as a
+     * conversion whose source is still there, may skip the final sync, as {@code qemu-img convert} does.
+     */
+    public final void setDurableClose(boolean durable) {
+        this.durableClose = durable;
+    }
+
+    protected final boolean durableClose() {
+        return durableClose;
     }
 
     /** Closes this layer's files only. */

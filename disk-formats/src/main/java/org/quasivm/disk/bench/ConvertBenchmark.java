@@ -48,8 +48,10 @@ public final class ConvertBenchmark {
         int runs = 3;
         long mib = 1024;
         int threads = 0;
+        String modes = "both";
         for (int i = 1; i + 1 < args.length; i += 2) {
             switch (args[i]) {
+                case "--modes" -> modes = args[i + 1];
                 case "--runs" -> runs = Integer.parseInt(args[i + 1]);
                 case "--mib" -> mib = Long.parseLong(args[i + 1]);
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
@@ -87,33 +89,49 @@ public final class ConvertBenchmark {
                         List.of("-f", "qcow2", "-O", "raw"), ".raw"));
 
         System.out.println("load average at start: " + loadAverage());
-        double[][] ours = new double[pairs.size()][runs];
-        double[][] theirs = new double[pairs.size()][runs];
+        List<Boolean> durableModes = switch (modes) {
+            case "nosync" -> List.of(false);
+            case "sync" -> List.of(true);
+            case "both" -> List.of(false, true);
+            default -> throw new IllegalArgumentException("--modes nosync|sync|both");
+        };
+        int m = durableModes.size();
+        double[][][] ours = new double[m][pairs.size()][runs];
+        double[][][] theirs = new double[m][pairs.size()][runs];
         for (int r = 0; r < runs; r++) {
-            for (int p = 0; p < pairs.size(); p++) {
-                Pair pair = pairs.get(p);
-                boolean oursFirst = (r + p) % 2 == 0;
-                for (int k = 0; k < 2; k++) {
-                    boolean mine = (k == 0) == oursFirst;
-                    Path out = dir.resolve((mine ? "out-quasivm" : "out-qemu") + pair.outExt());
-                    deleteOutputs(dir);
-                    double s = mine ? timeOurs(dir.resolve(pair.sourceName()), pair, out)
-                            : timeQemu(dir.resolve(pair.sourceName()), pair, out);
-                    (mine ? ours : theirs)[p][r] = s;
-                    System.out.printf(Locale.ROOT, "run %d  %-30s %-8s %7.2f s%n", r + 1, pair.name(),
-                            mine ? "QuasiVM" : "qemu-img", s);
+            for (int d = 0; d < m; d++) {
+                boolean durable = durableModes.get(d);
+                for (int p = 0; p < pairs.size(); p++) {
+                    Pair pair = pairs.get(p);
+                    boolean oursFirst = (r + p + d) % 2 == 0;
+                    for (int k = 0; k < 2; k++) {
+                        boolean mine = (k == 0) == oursFirst;
+                        Path out = dir.resolve((mine ? "out-quasivm" : "out-qemu") + pair.outExt());
+                        deleteOutputs(dir);
+                        double s = mine ? timeOurs(dir.resolve(pair.sourceName()), pair, out, durable)
+                                : timeQemu(dir.resolve(pair.sourceName()), pair, out, durable);
+                        (mine ? ours : theirs)[d][p][r] = s;
+                        System.out.printf(Locale.ROOT, "run %d  %-6s %-30s %-8s %7.2f s%n", r + 1,
+                                durable ? "sync" : "nosync", pair.name(), mine ? "QuasiVM" : "qemu-img", s);
+                    }
                 }
             }
         }
         deleteOutputs(dir);
-        System.out.println();
-        System.out.printf(Locale.ROOT, "%-30s %22s %22s %8s%n", "conversion (" + mib + "+" + mib + " MiB)",
-                "QuasiVM median [min..max]", "qemu-img median [min..max]", "ratio");
-        for (int p = 0; p < pairs.size(); p++) {
-            double mo = median(ours[p]);
-            double mq = median(theirs[p]);
-            System.out.printf(Locale.ROOT, "%-30s %7.2f s [%5.2f..%5.2f] %7.2f s [%5.2f..%5.2f] %7.2fx%n",
-                    pairs.get(p).name(), mo, min(ours[p]), max(ours[p]), mq, min(theirs[p]), max(theirs[p]), mq / mo);
+        for (int d = 0; d < m; d++) {
+            System.out.println();
+            System.out.println(durableModes.get(d)
+                    ? "== output synced before completion: QuasiVM default vs qemu-img -t writeback"
+                    : "== no final sync: QuasiVM ConvertOptions.withDurable(false) vs qemu-img default (-t unsafe)");
+            System.out.printf(Locale.ROOT, "%-30s %22s %22s %8s%n", "conversion (" + mib + "+" + mib + " MiB)",
+                    "QuasiVM median [min..max]", "qemu-img median [min..max]", "ratio");
+            for (int p = 0; p < pairs.size(); p++) {
+                double mo = median(ours[d][p]);
+                double mq = median(theirs[d][p]);
+                System.out.printf(Locale.ROOT, "%-30s %7.2f s [%5.2f..%5.2f] %7.2f s [%5.2f..%5.2f] %7.2fx%n",
+                        pairs.get(p).name(), mo, min(ours[d][p]), max(ours[d][p]), mq, min(theirs[d][p]),
+                        max(theirs[d][p]), mq / mo);
+            }
         }
         System.out.println("ratio = qemu-img time / QuasiVM time (above 1: QuasiVM faster); "
                 + Runtime.getRuntime().availableProcessors() + " processors; load average at end: " + loadAverage());
@@ -157,14 +175,18 @@ public final class ConvertBenchmark {
         run(cmd);
     }
 
-    private static double timeOurs(Path src, Pair pair, Path out) throws IOException {
+    private static double timeOurs(Path src, Pair pair, Path out, boolean durable) throws IOException {
         long t0 = System.nanoTime();
-        DiskImages.convert(src, pair.sourceFormat(), out, pair.ours(), ProgressListener.NONE, Cancellation.NEVER);
+        DiskImages.convert(src, pair.sourceFormat(), out, pair.ours().withDurable(durable), ProgressListener.NONE,
+                Cancellation.NEVER);
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static double timeQemu(Path src, Pair pair, Path out) throws Exception {
+    private static double timeQemu(Path src, Pair pair, Path out, boolean durable) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("qemu-img", "convert"));
+        if (durable) {
+            cmd.addAll(List.of("-t", "writeback")); // flushes the output before exiting
+        }
         cmd.addAll(pair.qemu());
         cmd.add(src.toString());
         cmd.add(out.toString());

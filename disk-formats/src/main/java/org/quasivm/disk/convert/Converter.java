@@ -73,7 +73,10 @@ public final class Converter {
                 } else {
                     copyPlain(in, out, zeroGranularity(options), progress, cancel, dst);
                 }
-                out.flush();
+                if (options.durable()) {
+                    out.flush();
+                }
+                out.setDurableClose(options.durable());
             }
             // Extent files first, the file naming them last: the destination appears only when complete.
             for (Path f : files) {

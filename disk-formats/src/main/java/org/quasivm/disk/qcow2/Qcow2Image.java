@@ -131,13 +131,19 @@ public final class Qcow2Image extends DiskImage implements CompressedClusterSink
     }
 
     private void setDirty(boolean dirty) throws IOException {
+        setDirty(dirty, true);
+    }
+
+    private void setDirty(boolean dirty, boolean sync) throws IOException {
         Qcow2Header h = header;
         long features = dirty ? h.incompatibleFeatures() | Qcow2Header.INCOMPAT_DIRTY
                 : h.incompatibleFeatures() & ~Qcow2Header.INCOMPAT_DIRTY;
         ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN);
         b.putLong(0, features);
         file.writeFully(b, 72);
-        file.sync();
+        if (sync) {
+            file.sync();
+        }
         header = new Qcow2Header(h.version(), h.backingFileOffset(), h.backingFileSize(), h.clusterBits(), h.size(),
                 h.cryptMethod(), h.l1Size(), h.l1TableOffset(), h.refcountTableOffset(), h.refcountTableClusters(),
                 h.nbSnapshots(), h.snapshotsOffset(), features, h.compatibleFeatures(), h.autoclearFeatures(),
@@ -364,8 +370,10 @@ public final class Qcow2Image extends DiskImage implements CompressedClusterSink
     @Override
     protected void closeLayer() throws IOException {
         if (!isReadOnly() && header.version() >= 3) {
-            store.flush();
-            setDirty(false);
+            if (durableClose()) {
+                store.flush(); // everything durable before the image is marked clean
+            }
+            setDirty(false, durableClose());
         }
         file.close();
     }

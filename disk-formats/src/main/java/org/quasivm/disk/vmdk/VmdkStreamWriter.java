@@ -246,7 +246,9 @@ public final class VmdkStreamWriter extends DiskImage implements CompressedClust
         cursor += 512;
         writeMetadataMarker(0, MARKER_EOS);
         file.truncate(cursor);
-        file.sync();
+        if (durableClose()) {
+            file.sync();
+        }
         finished = true;
     }
 

@@ -104,11 +104,15 @@ class CrashSafetyTest {
             }
         });
         reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (last.get() < 3 && p.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
+        // Kill after a random number of flushes (then a few milliseconds more), so the moment falls anywhere in
+        // the write sequence whatever the machine's speed.
+        Random rnd = new Random(seed);
+        int killAfter = 3 + rnd.nextInt(CrashSlots.slots(SIZE) / 2);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (last.get() < killAfter && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
         }
-        Thread.sleep(new Random(seed).nextInt(700));
+        Thread.sleep(rnd.nextInt(6));
         p.destroyForcibly();
         p.waitFor(30, TimeUnit.SECONDS);
         reader.join(10_000);

@@ -19,18 +19,22 @@ final class ChainOpener {
 
     /** Opens a single layer; {@code format} null means probe by magic. */
     static DiskImage openLayer(Path path, ImageFormat format, boolean writable) throws IOException {
+        return openLayer(path, format, writable, true);
+    }
+
+    static DiskImage openLayer(Path path, ImageFormat format, boolean writable, boolean durable) throws IOException {
         ImageFormat f = format != null ? format : FormatProbe.probe(path);
         return switch (f) {
             case RAW -> RawImage.open(path, writable);
             case VMDK -> VmdkImage.open(path, writable);
             case VHD -> VhdImage.open(path, writable);
             case VDI -> VdiImage.open(path, writable);
-            case QCOW2 -> Qcow2Image.open(path, writable);
+            case QCOW2 -> Qcow2Image.open(path, writable, durable);
         };
     }
 
     static DiskImage open(Path path, OpenOptions options) throws IOException {
-        DiskImage top = openLayer(path, options.format(), options.writable());
+        DiskImage top = openLayer(path, options.format(), options.writable(), options.durable());
         if (!options.openParents()) {
             return top;
         }

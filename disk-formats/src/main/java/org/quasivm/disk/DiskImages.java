@@ -50,6 +50,7 @@ public final class DiskImages {
             if (size <= 0) {
                 throw new DiskImageException(path, "size must be positive, got " + size);
             }
+            boolean durable = options.durable();
             switch (format) {
                 case RAW -> {
                     return RawImage.create(path, size);
@@ -58,20 +59,20 @@ public final class DiskImages {
                     if (sub.equals("streamOptimized")) {
                         return VmdkStreamWriter.create(path, size);
                     }
-                    VmdkCreator.create(path, sub, size, null);
+                    VmdkCreator.create(path, sub, size, null, durable);
                 }
                 case VHD -> {
                     if (sub.equals("fixed")) {
-                        VhdCreator.createFixed(path, size);
+                        VhdCreator.createFixed(path, size, durable);
                     } else {
-                        VhdCreator.createDynamic(path, size);
+                        VhdCreator.createDynamic(path, size, durable);
                     }
                 }
-                case VDI -> VdiCreator.create(path, size, sub.equals("fixed"));
-                case QCOW2 -> Qcow2Creator.create(path, size, sub.equals("v2") ? 2 : 3, null, null);
+                case VDI -> VdiCreator.create(path, size, sub.equals("fixed"), durable);
+                case QCOW2 -> Qcow2Creator.create(path, size, sub.equals("v2") ? 2 : 3, null, null, durable);
                 default -> throw new IllegalStateException(format.toString());
             }
-            return open(path, OpenOptions.readWrite().withFormat(format));
+            return open(path, OpenOptions.readWrite().withFormat(format).withDurable(durable));
         }
         createChild(path, format, sub, size, options.parent(), options.parentFormat());
         return open(path, OpenOptions.readWrite().withFormat(format));

@@ -53,8 +53,9 @@ public final class Converter {
             Path work = staging.resolve(dst.getFileName());
             List<Path> files;
             Path main;
+            // The output is synced once at the end (when durable), not piecemeal while it is built.
             try (DiskImage out = DiskImages.create(work, CreateOptions.of(options.format(), options.subformat(),
-                    in.size()))) {
+                    in.size()).withDurable(false))) {
                 files = out.files();
                 main = out.path();
                 for (Path f : files) {

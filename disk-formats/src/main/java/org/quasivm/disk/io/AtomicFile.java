@@ -24,8 +24,16 @@ public final class AtomicFile {
         return target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".partial");
     }
 
-    /** Creates {@code target} (which must not exist) with {@code writer}. */
+    /** Creates {@code target} (which must not exist) with {@code writer}, synced before it appears. */
     public static void create(Path target, Writer writer) throws IOException {
+        create(target, writer, true);
+    }
+
+    /**
+     * Creates {@code target} with {@code writer}; {@code sync} false skips the sync for scratch files that are
+     * synced (or thrown away) later as a whole.
+     */
+    public static void create(Path target, Writer writer, boolean sync) throws IOException {
         if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new DiskImageException(target, "file already exists");
         }
@@ -35,7 +43,9 @@ public final class AtomicFile {
         try {
             try (ImageFile f = ImageFile.create(tmp)) {
                 writer.write(f);
-                f.sync();
+                if (sync) {
+                    f.sync();
+                }
             }
             commit(tmp, target);
             done = true;

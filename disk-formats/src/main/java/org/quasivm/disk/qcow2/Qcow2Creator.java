@@ -24,6 +24,11 @@ public final class Qcow2Creator {
      */
     public static void create(Path path, long requestedSize, int version, String backingReference,
                               ImageFormat backingFormat) throws IOException {
+        create(path, requestedSize, version, backingReference, backingFormat, true);
+    }
+
+    public static void create(Path path, long requestedSize, int version, String backingReference,
+                              ImageFormat backingFormat, boolean durable) throws IOException {
         if (requestedSize < 0 || requestedSize > Qcow2Header.MAX_SIZE) {
             throw new DiskImageException(path, "qcow2 size " + requestedSize + " is out of range");
         }
@@ -54,6 +59,6 @@ public final class Qcow2Creator {
             }
             f.writeFully(block, 2L * cs);
             f.truncate(metadataClusters * cs);
-        });
+        }, durable);
     }
 }

@@ -46,9 +46,14 @@ public final class Qcow2Image extends DiskImage implements CompressedClusterSink
     }
 
     public static Qcow2Image open(Path path, boolean writable) throws IOException {
+        return open(path, writable, true);
+    }
+
+    /** {@code durable} false: the "in use" (dirty) marker is written without a sync (scratch images). */
+    public static Qcow2Image open(Path path, boolean writable, boolean durable) throws IOException {
         ImageFile file = ImageFile.open(path, writable);
         try {
-            return open(file, writable);
+            return open(file, writable, durable);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
@@ -69,7 +74,7 @@ public final class Qcow2Image extends DiskImage implements CompressedClusterSink
         return Qcow2Header.parse(file.path(), hb, fileSize);
     }
 
-    private static Qcow2Image open(ImageFile file, boolean writable) throws IOException {
+    private static Qcow2Image open(ImageFile file, boolean writable, boolean durable) throws IOException {
         long fileSize = file.size();
         Qcow2Header h = readHeader(file, fileSize);
         if (writable && h.nbSnapshots() > 0) {
@@ -109,7 +114,7 @@ public final class Qcow2Image extends DiskImage implements CompressedClusterSink
                 Qcow2Metadata.repairLeaks(r, refcounts);
                 img.warn("image was not closed cleanly; " + r.leaked() + " leaked clusters released");
             }
-            img.setDirty(true);
+            img.setDirty(true, durable);
         }
         return img;
     }

@@ -17,6 +17,10 @@ public final class VdiCreator {
     }
 
     public static void create(Path path, long requestedSize, boolean fixed) throws IOException {
+        create(path, requestedSize, fixed, true);
+    }
+
+    public static void create(Path path, long requestedSize, boolean fixed, boolean durable) throws IOException {
         if (requestedSize <= 0) {
             throw new DiskImageException(path, "size must be positive, got " + requestedSize);
         }
@@ -45,7 +49,7 @@ public final class VdiCreator {
             }
             long end = fixed ? dataOffset + blocks * BLOCK_SIZE : dataOffset;
             f.truncate(end);
-        });
+        }, durable);
     }
 
     private static byte[] uuid() {

@@ -33,20 +33,28 @@ public final class VhdCreator {
     }
 
     public static void createFixed(Path path, long requestedSize) throws IOException {
+        createFixed(path, requestedSize, true);
+    }
+
+    public static void createFixed(Path path, long requestedSize, boolean durable) throws IOException {
         long size = checkSize(path, requestedSize);
         VhdFooter footer = newFooter(size, VhdFooter.TYPE_FIXED, VhdFooter.NO_DATA_OFFSET);
         AtomicFile.create(path, f -> {
             f.truncate(size);
             f.writeFully(footer.toBytes(), size);
-        });
+        }, durable);
     }
 
     public static void createDynamic(Path path, long requestedSize) throws IOException {
+        createDynamic(path, requestedSize, true);
+    }
+
+    public static void createDynamic(Path path, long requestedSize, boolean durable) throws IOException {
         long size = checkSize(path, requestedSize);
         VhdFooter footer = newFooter(size, VhdFooter.TYPE_DYNAMIC, VhdFooter.SIZE);
         long entries = (size + BLOCK_SIZE - 1) / BLOCK_SIZE;
         VhdDynamicHeader h = new VhdDynamicHeader(1536, entries, BLOCK_SIZE, new byte[16], 0, "", List.of());
-        AtomicFile.create(path, f -> writeDynamic(f, footer, h, List.of()));
+        AtomicFile.create(path, f -> writeDynamic(f, footer, h, List.of()), durable);
     }
 
     /** A differencing child of {@code parent}, which it names by relative and absolute locators. */

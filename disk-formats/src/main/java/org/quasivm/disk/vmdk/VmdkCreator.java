@@ -31,6 +31,11 @@ public final class VmdkCreator {
 
     /** Creates a VMDK; with a parent, a sparse child that records the parent's CID and relative path. */
     public static void create(Path path, String subformat, long size, VmdkImage parent) throws IOException {
+        create(path, subformat, size, parent, true);
+    }
+
+    public static void create(Path path, String subformat, long size, VmdkImage parent, boolean durable)
+            throws IOException {
         long sectors = (size + 511) / 512;
         if (size <= 0 || size > MAX_SIZE) {
             throw new DiskImageException(path, "VMDK size " + size + " is out of range");
@@ -51,7 +56,7 @@ public final class VmdkCreator {
                 List<VmdkDescriptor.ExtentLine> lines = List.of(new VmdkDescriptor.ExtentLine("RW", sectors, "SPARSE",
                         path.getFileName().toString(), 0));
                 VmdkDescriptor d = VmdkDescriptor.create(cid, parentCid, subformat, hint, lines, sectors, "ide");
-                AtomicFile.create(path, f -> writeSparseExtent(f, sectors, d.bytes()));
+                AtomicFile.create(path, f -> writeSparseExtent(f, sectors, d.bytes()), durable);
             }
             case "twoGbMaxExtentSparse", "monolithicFlat", "twoGbMaxExtentFlat" -> {
                 boolean split = subformat.startsWith("twoGb");
@@ -69,14 +74,14 @@ public final class VmdkCreator {
                     n++;
                 }
                 VmdkDescriptor d = VmdkDescriptor.create(cid, parentCid, subformat, hint, lines, sectors, "ide");
-                createMultiFile(path, d, lines, files, sparse);
+                createMultiFile(path, d, lines, files, sparse, durable);
             }
             default -> throw new DiskImageException(path, "VMDK subformat " + subformat + " cannot be created here");
         }
     }
 
     private static void createMultiFile(Path path, VmdkDescriptor d, List<VmdkDescriptor.ExtentLine> lines,
-                                        List<Path> files, boolean sparse) throws IOException {
+                                        List<Path> files, boolean sparse, boolean durable) throws IOException {
         for (Path f : files) {
             if (Files.exists(f)) {
                 throw new DiskImageException(f, "extent file already exists");
@@ -93,10 +98,10 @@ public final class VmdkCreator {
                     } else {
                         f.truncate(len * 512);
                     }
-                });
+                }, durable);
                 done.add(files.get(i));
             }
-            AtomicFile.create(path, f -> f.writeFully(ByteBuffer.wrap(d.bytes()), 0));
+            AtomicFile.create(path, f -> f.writeFully(ByteBuffer.wrap(d.bytes()), 0), durable);
             ok = true;
         } finally {
             if (!ok) {

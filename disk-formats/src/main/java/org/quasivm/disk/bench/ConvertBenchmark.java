@@ -1,0 +1,237 @@
+package org.quasivm.disk.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.quasivm.disk.Cancellation;
+import org.quasivm.disk.DiskImages;
+import org.quasivm.disk.ImageFormat;
+import org.quasivm.disk.ProgressListener;
+import org.quasivm.disk.convert.ConvertOptions;
+
+/**
+ * {@code quasivm bench disk}: conversion speed side by side with {@code qemu-img convert} in one run.
+ *
+ * <p>Builds a raw disk of 1 GiB random data followed by 1 GiB of zeros (a hole) in the given folder, then
+ * times, interleaved and alternating which tool goes first, raw to VMDK (monolithicSparse), raw to
+ * streamOptimized VMDK, raw to dynamic VHD and raw to qcow2, and each format back to raw (from an image made
+ * once by qemu-img, so both tools read the same input). Prints median and spread per tool and the ratio
+ * (qemu-img time / QuasiVM time: above 1 means QuasiVM is faster). QuasiVM runs in this JVM; each conversion
+ * includes its final fsync, as qemu-img's does.
+ *
+ * <p>Usage: {@code ConvertBenchmark DIR [--runs N] [--mib N] [--threads N]}
+ */
+public final class ConvertBenchmark {
+    private record Pair(String name, String sourceName, ImageFormat sourceFormat, ConvertOptions ours,
+                        List<String> qemu, String outExt) {
+    }
+
+    private ConvertBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: ConvertBenchmark DIR [--runs N] [--mib N] [--threads N]");
+            System.exit(2);
+        }
+        Path dir = Path.of(args[0]).toAbsolutePath();
+        int runs = 3;
+        long mib = 1024;
+        int threads = 0;
+        String modes = "both";
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--modes" -> modes = args[i + 1];
+                case "--runs" -> runs = Integer.parseInt(args[i + 1]);
+                case "--mib" -> mib = Long.parseLong(args[i + 1]);
+                case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Files.createDirectories(dir);
+        Path raw = dir.resolve("bench-src.raw");
+        System.out.printf(Locale.ROOT, "building %s: %d MiB random + %d MiB zeros (hole)%n", raw, mib, mib);
+        buildSource(raw, mib << 20);
+        System.out.println("preparing qemu-img-made inputs for the back-to-raw conversions");
+        prepare(raw, dir.resolve("in.vmdk"), "vmdk", null);
+        prepare(raw, dir.resolve("in-so.vmdk"), "vmdk", "subformat=streamOptimized");
+        prepare(raw, dir.resolve("in.vhd"), "vpc", null);
+        prepare(raw, dir.resolve("in.qcow2"), "qcow2", null);
+
+        List<Pair> pairs = List.of(
+                new Pair("raw -> vmdk (sparse)", "bench-src.raw", ImageFormat.RAW,
+                        ConvertOptions.to(ImageFormat.VMDK, "monolithicSparse"), List.of("-f", "raw", "-O", "vmdk"),
+                        ".vmdk"),
+                new Pair("raw -> vmdk streamOptimized", "bench-src.raw", ImageFormat.RAW,
+                        ConvertOptions.to(ImageFormat.VMDK, "streamOptimized").withThreads(threads),
+                        List.of("-f", "raw", "-O", "vmdk", "-o", "subformat=streamOptimized"), ".vmdk"),
+                new Pair("raw -> vhd (dynamic)", "bench-src.raw", ImageFormat.RAW,
+                        ConvertOptions.to(ImageFormat.VHD, "dynamic"), List.of("-f", "raw", "-O", "vpc"), ".vhd"),
+                new Pair("raw -> qcow2", "bench-src.raw", ImageFormat.RAW, ConvertOptions.to(ImageFormat.QCOW2, null),
+                        List.of("-f", "raw", "-O", "qcow2"), ".qcow2"),
+                new Pair("vmdk (sparse) -> raw", "in.vmdk", ImageFormat.VMDK, ConvertOptions.to(ImageFormat.RAW, null),
+                        List.of("-f", "vmdk", "-O", "raw"), ".raw"),
+                new Pair("vmdk streamOptimized -> raw", "in-so.vmdk", ImageFormat.VMDK,
+                        ConvertOptions.to(ImageFormat.RAW, null), List.of("-f", "vmdk", "-O", "raw"), ".raw"),
+                new Pair("vhd (dynamic) -> raw", "in.vhd", ImageFormat.VHD, ConvertOptions.to(ImageFormat.RAW, null),
+                        List.of("-f", "vpc", "-O", "raw"), ".raw"),
+                new Pair("qcow2 -> raw", "in.qcow2", ImageFormat.QCOW2, ConvertOptions.to(ImageFormat.RAW, null),
+                        List.of("-f", "qcow2", "-O", "raw"), ".raw"));
+
+        System.out.println("load average at start: " + loadAverage());
+        List<Boolean> durableModes = switch (modes) {
+            case "nosync" -> List.of(false);
+            case "sync" -> List.of(true);
+            case "both" -> List.of(false, true);
+            default -> throw new IllegalArgumentException("--modes nosync|sync|both");
+        };
+        int m = durableModes.size();
+        double[][][] ours = new double[m][pairs.size()][runs];
+        double[][][] theirs = new double[m][pairs.size()][runs];
+        for (int r = 0; r < runs; r++) {
+            for (int d = 0; d < m; d++) {
+                boolean durable = durableModes.get(d);
+                for (int p = 0; p < pairs.size(); p++) {
+                    Pair pair = pairs.get(p);
+                    boolean oursFirst = (r + p + d) % 2 == 0;
+                    for (int k = 0; k < 2; k++) {
+                        boolean mine = (k == 0) == oursFirst;
+                        Path out = dir.resolve((mine ? "out-quasivm" : "out-qemu") + pair.outExt());
+                        deleteOutputs(dir);
+                        double s = mine ? timeOurs(dir.resolve(pair.sourceName()), pair, out, durable)
+                                : timeQemu(dir.resolve(pair.sourceName()), pair, out, durable);
+                        (mine ? ours : theirs)[d][p][r] = s;
+                        System.out.printf(Locale.ROOT, "run %d  %-6s %-30s %-8s %7.2f s%n", r + 1,
+                                durable ? "sync" : "nosync", pair.name(), mine ? "QuasiVM" : "qemu-img", s);
+                    }
+                }
+            }
+        }
+        deleteOutputs(dir);
+        for (int d = 0; d < m; d++) {
+            System.out.println();
+            System.out.println(durableModes.get(d)
+                    ? "== output synced before completion: QuasiVM default vs qemu-img -t writeback"
+                    : "== no final sync: QuasiVM ConvertOptions.withDurable(false) vs qemu-img default (-t unsafe)");
+            System.out.printf(Locale.ROOT, "%-30s %22s %22s %8s%n", "conversion (" + mib + "+" + mib + " MiB)",
+                    "QuasiVM median [min..max]", "qemu-img median [min..max]", "ratio");
+            for (int p = 0; p < pairs.size(); p++) {
+                double mo = median(ours[d][p]);
+                double mq = median(theirs[d][p]);
+                System.out.printf(Locale.ROOT, "%-30s %7.2f s [%5.2f..%5.2f] %7.2f s [%5.2f..%5.2f] %7.2fx%n",
+                        pairs.get(p).name(), mo, min(ours[d][p]), max(ours[d][p]), mq, min(theirs[d][p]),
+                        max(theirs[d][p]), mq / mo);
+            }
+        }
+        System.out.println("ratio = qemu-img time / QuasiVM time (above 1: QuasiVM faster); "
+                + Runtime.getRuntime().availableProcessors() + " processors; load average at end: " + loadAverage());
+    }
+
+    /** Random data for the first half, a hole for the second (a sparse raw disk, as users have them). */
+    static void buildSource(Path raw, long half) throws IOException {
+        if (Files.exists(raw) && Files.size(raw) == 2 * half) {
+            return;
+        }
+        Files.deleteIfExists(raw);
+        SplittableRandom rnd = new SplittableRandom(42);
+        ByteBuffer b = ByteBuffer.allocateDirect(4 << 20);
+        try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (long off = 0; off < half; off += b.capacity()) {
+                b.clear();
+                while (b.hasRemaining()) {
+                    b.putLong(rnd.nextLong());
+                }
+                b.flip();
+                while (b.hasRemaining()) {
+                    ch.write(b, off + b.position());
+                }
+            }
+            ch.write(ByteBuffer.allocate(1), 2 * half - 1);
+            ch.force(true);
+        }
+    }
+
+    private static void prepare(Path raw, Path out, String format, String options) throws Exception {
+        if (Files.exists(out)) {
+            return;
+        }
+        List<String> cmd = new ArrayList<>(List.of("qemu-img", "convert", "-f", "raw", "-O", format));
+        if (options != null) {
+            cmd.add("-o");
+            cmd.add(options);
+        }
+        cmd.add(raw.toString());
+        cmd.add(out.toString());
+        run(cmd);
+    }
+
+    private static double timeOurs(Path src, Pair pair, Path out, boolean durable) throws IOException {
+        long t0 = System.nanoTime();
+        DiskImages.convert(src, pair.sourceFormat(), out, pair.ours().withDurable(durable), ProgressListener.NONE,
+                Cancellation.NEVER);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static double timeQemu(Path src, Pair pair, Path out, boolean durable) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("qemu-img", "convert"));
+        if (durable) {
+            cmd.addAll(List.of("-t", "writeback")); // flushes the output before exiting
+        }
+        cmd.addAll(pair.qemu());
+        cmd.add(src.toString());
+        cmd.add(out.toString());
+        long t0 = System.nanoTime();
+        run(cmd);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static void run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(1, TimeUnit.HOURS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + new String(out, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void deleteOutputs(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                if (p.getFileName().toString().startsWith("out-")) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(0);
+    }
+
+    private static double max(double[] v) {
+        return Arrays.stream(v).max().orElse(0);
+    }
+}

@@ -54,7 +54,7 @@ import picocli.CommandLine.Spec;
             "Run 'quasivm COMMAND --help' for a command's options."},
         subcommands = {
             CreateCommand.class, ListCommand.class, ShowCommand.class, SetCommand.class, CloneCommand.class,
-            RenameCommand.class, DeleteCommand.class, TemplatesCommand.class, DemoCommand.class, HostCommand.class, RunCommand.class,
+            RenameCommand.class, DeleteCommand.class, TemplatesCommand.class, DemoCommand.class, HostCommand.class, RunCommand.class, CputestCommand.class,
             CommandLine.HelpCommand.class})
 public final class QuasiVm implements Runnable {
 

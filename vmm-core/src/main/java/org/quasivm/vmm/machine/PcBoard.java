@@ -115,6 +115,7 @@ public final class PcBoard implements AutoCloseable {
     private final DebugConsole debugConsole;
     private final HostInput input = new HostInput();
     private final List<Runnable> resetHooks = new ArrayList<>();
+    private final List<AutoCloseable> closeHooks = new ArrayList<>();
     private final Platform platform;
     private final long cmosOffsetSeconds;
 
@@ -296,6 +297,22 @@ public final class PcBoard implements AutoCloseable {
         @Override
         public void onReset(Runnable action) {
             resetHooks.add(Objects.requireNonNull(action, "action"));
+        }
+
+        @Override
+        public void onClose(AutoCloseable resource) {
+            closeHooks.add(Objects.requireNonNull(resource, "resource"));
+        }
+
+        @Override
+        public int cmosByte(int register) {
+            return rtc.cmosByte(register);
+        }
+
+        @Override
+        public void setCmosByte(int register, int value) {
+            rtc.setCmosByte(register, value);
+            CmosSetup.updateChecksum(rtc);
         }
     }
 
@@ -519,6 +536,15 @@ public final class PcBoard implements AutoCloseable {
                 failure = failure == null ? e : failure;
             }
         }
+        for (int i = closeHooks.size() - 1; i >= 0; i--) {
+            try {
+                closeHooks.get(i).close();
+            } catch (Exception e) {
+                failure = failure == null ? new IllegalStateException("cannot close a device's resource: "
+                        + e.getMessage(), e) : failure;
+            }
+        }
+        closeHooks.clear();
         if (failure != null) {
             throw failure;
         }

@@ -102,7 +102,8 @@ final class RunCommand extends VmCommand implements Callable<Integer> {
             log.line("start: " + name + " (" + def.uuid() + "), executor " + choice.name() + ", clock "
                     + board.config().clockMode().name().toLowerCase() + ", " + def.memoryMiB() + " MiB");
             boolean stdio = (serialOverride() != null ? serialOverride() : def.serial().com1()) instanceof SerialPort.Stdio;
-            try (TerminalMode terminal = stdio ? TerminalMode.characterAtATime() : null;
+            try (DefinitionBoard.Assembly storageOwner = board;
+                 TerminalMode terminal = stdio ? TerminalMode.characterAtATime() : null;
                  Machine machine = Machine.create(board.config(), choice.factory(), name)) {
                 Screenshots shots = new Screenshots(machine, board, screenshot, err());
                 shots.onSignal();

@@ -18,7 +18,7 @@ import org.quasivm.vmm.machine.BoardWiring;
  * <p>The plug owns the images it is given and closes them with the board; {@link #insertMedium} and
  * {@link #ejectMedium} change disks on the VM thread.
  */
-public final class FloppyPlug implements BoardPlug {
+public final class FloppyPlug implements BoardPlug, AutoCloseable {
 
     public static final int BASE_PORT = 0x3F0;
     public static final int DIR_PORT = 0x3F7;
@@ -81,7 +81,7 @@ public final class FloppyPlug implements BoardPlug {
         int count = drives[1] == null ? 1 : 2;
         wiring.setCmosByte(CMOS_EQUIPMENT, (wiring.cmosByte(CMOS_EQUIPMENT) & 0x3E) | 0x01 | (count - 1) << 6);
         wiring.onReset(controller::powerOn);
-        wiring.onClose(this::closeImages);
+        wiring.onClose(this);
     }
 
     public Fdc82077 controller() {
@@ -116,7 +116,9 @@ public final class FloppyPlug implements BoardPlug {
         return d;
     }
 
-    private void closeImages() throws IOException {
+    /** Closes every image the plug holds (the board does this when it closes; a second call does nothing). */
+    @Override
+    public void close() throws IOException {
         IOException failure = null;
         for (FloppyDrive d : drives) {
             if (d == null) {

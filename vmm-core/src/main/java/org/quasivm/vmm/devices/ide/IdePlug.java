@@ -20,7 +20,7 @@ import org.quasivm.vmm.machine.BoardWiring;
  * it is ejected or replaced. {@link #insertMedium} and {@link #ejectMedium} run on the VM thread — from the CLI or
  * console through {@code Machine.inspect}.
  */
-public final class IdePlug implements BoardPlug {
+public final class IdePlug implements BoardPlug, AutoCloseable {
 
     public static final int PRIMARY_PORT = 0x1F0;
     public static final int PRIMARY_CONTROL_PORT = 0x3F6;
@@ -87,7 +87,7 @@ public final class IdePlug implements BoardPlug {
             primary.reset();
             secondary.reset();
         });
-        wiring.onClose(this::closeImages);
+        wiring.onClose(this);
     }
 
     /** The controller, once plugged in. */
@@ -130,7 +130,9 @@ public final class IdePlug implements BoardPlug {
         }
     }
 
-    private void closeImages() throws IOException {
+    /** Closes every image the plug holds (the board does this when it closes; a second call does nothing). */
+    @Override
+    public void close() throws IOException {
         IOException failure = null;
         List<BlockDevice> all = new ArrayList<>(owned);
         all.addAll(media.values());

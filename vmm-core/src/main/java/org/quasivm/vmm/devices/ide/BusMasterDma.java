@@ -36,6 +36,7 @@ final class BusMasterDma implements BusDevice {
     private int status;
     private int tablePointer;
 
+    private long bytesMoved;
     private int entryIndex;
     private long regionAddress;
     private int regionLeft;
@@ -145,6 +146,7 @@ final class BusMasterDma implements BusDevice {
                 memory.readBytes(regionAddress, device.buffer, device.position, n);
             }
             device.position += n;
+            bytesMoved += n;
             regionAddress = (regionAddress + n) & 0xFFFF_FFFFL;
             regionLeft -= n;
             if (device.windowRemaining() == 0) {
@@ -168,5 +170,10 @@ final class BusMasterDma implements BusDevice {
 
     int status() {
         return status;
+    }
+
+    /** Bytes moved by this engine since power-on (never reset: a statistic for tests and the VM log). */
+    long bytesMoved() {
+        return bytesMoved;
     }
 }

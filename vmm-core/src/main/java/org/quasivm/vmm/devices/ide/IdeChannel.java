@@ -93,6 +93,11 @@ public final class IdeChannel implements IdeBus {
         irq.setLevel(pending && (control & Ata.CONTROL_NIEN) == 0);
     }
 
+    /** Bytes the channel's bus master has moved since power-on: how a test sees that a guest used DMA. */
+    public long dmaBytes() {
+        return busMaster.bytesMoved();
+    }
+
     public boolean interruptPending() {
         return interruptPending;
     }

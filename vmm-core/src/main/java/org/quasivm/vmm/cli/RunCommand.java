@@ -91,10 +91,16 @@ final class RunCommand extends VmCommand implements Callable<Integer> {
             ExecutorSelection.Choice choice;
             try {
                 board = DefinitionBoard.assemble(def, vmDir, overrides, log);
-                choice = ExecutorSelection.choose(executorOverride(def), board.config().clockMode());
+                try {
+                    choice = ExecutorSelection.choose(executorOverride(def), board.config().clockMode());
+                } catch (LaunchException | RuntimeException e) {
+                    board.close(); // the images were claimed: give them back
+                    throw e;
+                }
             } catch (LaunchException e) {
                 throw new CliFailure(switch (e.kind()) {
                     case UNSUPPORTED -> ExitCodes.UNSUPPORTED;
+                    case IN_USE -> ExitCodes.CONFLICT;
                     case INVALID -> ExitCodes.INVALID;
                     case IO -> ExitCodes.IO_ERROR;
                 }, e.getMessage());

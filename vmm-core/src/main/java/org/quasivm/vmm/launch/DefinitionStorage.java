@@ -113,7 +113,7 @@ public final class DefinitionStorage {
             }
             return image;
         } catch (ImageInUseException e) {
-            throw new LaunchException(LaunchException.Kind.IO, field + ": " + e.getMessage(), e);
+            throw new LaunchException(LaunchException.Kind.IN_USE, field + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new LaunchException(LaunchException.Kind.IO, field + ": " + e.getMessage(), e);
         }

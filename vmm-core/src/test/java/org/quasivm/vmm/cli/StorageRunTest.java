@@ -44,7 +44,7 @@ class StorageRunTest {
         }
         Cli.Result beta = Cli.run("run", "beta", "--clock", "deterministic", "--serial", "none", "--timeout", "5",
                 "--home", h);
-        assertEquals(ExitCodes.IO_ERROR, beta.code(), beta.err());
+        assertEquals(ExitCodes.CONFLICT, beta.code(), beta.err());
         assertTrue(beta.err().contains("storage.ide.primaryMaster.image: " + disk.toRealPath() + ": in use by VM "
                 + "'alpha'"), beta.err());
         assertEquals(0, alpha.get(60, TimeUnit.SECONDS).code(), alpha.get().err());

@@ -24,7 +24,7 @@ public final class GuestAssetBuilder {
     /** Bump when the initramfs layout or init changes, so cached images are rebuilt. */
     static final int INITRAMFS_LAYOUT = 2;
     /** Bump when the boot media change, so cached media are rebuilt. */
-    static final int MEDIA_LAYOUT = 1;
+    static final int MEDIA_LAYOUT = 3;
     /** What the storage tests need: PIIX IDE, SCSI disks and CD-ROMs, ISO 9660, FAT, floppy; dependencies follow. */
     static final List<String> STORAGE_MODULES = List.of("ata_piix", "sd_mod", "sr_mod", "isofs", "vfat",
             "nls_cp437", "nls_ascii", "nls_utf8", "nls_iso8859-1", "floppy");

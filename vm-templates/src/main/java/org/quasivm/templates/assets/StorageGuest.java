@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * The storage test guest: the busybox guest on boot media SeaBIOS starts — a hard disk (MBR, FAT16, SYSLINUX) as
- * VMDK and VHD, an ISOLINUX CD image larger than 50 MiB — and a 1.44 MB floppy with known files
+ * VMDK and VHD, an ISOLINUX CD image larger than 50 MiB — and a bootable 1.44 MB floppy with known files
  * ({@link FloppyImage}). Shared cache copies: a test that writes to a disk works on its own copy.
  *
  * @param linux       the kernel and initramfs on the media

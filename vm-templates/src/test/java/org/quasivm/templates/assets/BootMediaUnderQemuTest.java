@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The boot media judged by a peer: under QEMU (TCG, SeaBIOS, PIIX IDE) the disk boots through SYSLINUX as VMDK and
  * as VHD, the CD boots through ISOLINUX, and the guest reads the floppy's known file and the CD's first 50 MiB with
- * the checksums the host computes. If this fails, the media are wrong, not our machine.
+ * the checksums the host computes; the floppy boots its loader. If this fails, the media are wrong, not our machine.
  */
 class BootMediaUnderQemuTest {
 
@@ -90,6 +90,20 @@ class BootMediaUnderQemuTest {
             StringBuilder out = new StringBuilder();
             waitFor(q.getInputStream(), out, "ISOLINUX", 120);
             waitFor(q.getInputStream(), out, guest.linux().prompt(), 300);
+        } finally {
+            q.destroyForcibly();
+            q.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theFloppyBootsItsLoader() throws Exception {
+        Process q = qemu("-drive", "file=" + guest.floppy() + ",format=raw,if=floppy,index=0,snapshot=on",
+                "-boot", "a");
+        try {
+            StringBuilder out = new StringBuilder();
+            waitFor(q.getInputStream(), out, "SYSLINUX 6.04", 120);
+            waitFor(q.getInputStream(), out, FloppyImage.BOOT_PROMPT, 60);
         } finally {
             q.destroyForcibly();
             q.waitFor(10, TimeUnit.SECONDS);

@@ -523,7 +523,7 @@ class Interpreter extends CpuStrings {
                 int a = r32(EBX) + r8(EAX);
                 w8(EAX, rd8(segOf(w0), (w0 & Insn.A32) != 0 ? a : a & 0xFFFF));
             }
-            case Op.ESC -> escape(w0, w1, disp, imm);
+            case Op.ESC -> escape(w0, w1, disp, imm, c[p + 4]);
             case Op.LOOPNE, Op.LOOPE, Op.LOOP -> loop(w0, imm, o32);
             case Op.JCXZ -> {
                 int cx = (w0 & Insn.A32) != 0 ? r32(ECX) : r16(ECX);
@@ -1468,18 +1468,17 @@ class Interpreter extends CpuStrings {
      * D8-DF: #NM when CR0.EM or CR0.TS is set, #UD for encodings the x87 lacks, #MF/FERR# for waiting forms with a
      * pending exception, then the segment checks of the whole memory operand before the unit runs. Without an x87
      * unit only those segment checks apply (as on a 286/386 without coprocessor, whose bus interface still fetches
-     * the operand) and nothing else changes.
+     * the operand) and nothing else changes. {@code attributes} were computed by the decoder.
      */
-    private void escape(int w0, int w1, int disp, int modrm) {
+    private void escape(int w0, int w1, int disp, int modrm, int attributes) {
         if ((cr0 & (CR0_EM | CR0_TS)) != 0) {
             throw fault(CpuFault.NM);
         }
-        int opcode = 0xD8 | subOf(w0);
         if (x87 != null) {
-            if (!X87.isDefined(opcode, modrm)) {
+            if ((attributes & Decoder.X87_UNDEFINED) != 0) {
                 throw fault(CpuFault.UD);
             }
-            if (X87.isWaiting(opcode, modrm) && x87.unmaskedExceptionPending()) {
+            if ((attributes & Decoder.X87_WAITING) != 0 && x87.unmaskedExceptionPending()) {
                 floatingPointError();
             }
         }
@@ -1487,11 +1486,10 @@ class Interpreter extends CpuStrings {
         long offset = 0;
         int selector = 0;
         if (isMem(w0)) {
-            int reg = (modrm >>> 3) & 7;
-            int size = x87OperandBytes(subOf(w0), reg, (w0 & Insn.O32) != 0);
+            int size = attributes >>> 8;
             int off = ea(w0, w1, disp);
             int s = segOf(w0);
-            boolean store = x87Stores(subOf(w0), reg);
+            boolean store = (attributes & Decoder.X87_STORE) != 0;
             if ((off & 0xFFFFFFFFL) + size - 1 > (store ? segWriteMax[s] : segReadMax[s])) {
                 segmentCheckSlow(s, off, size, store);
             }
@@ -1501,34 +1499,8 @@ class Interpreter extends CpuStrings {
         }
         if (x87 != null) {
             x87Bridge.operandSize32 = (w0 & Insn.O32) != 0;
-            x87.execute(opcode, modrm, la, offset, selector, x87Bridge);
+            x87.execute(0xD8 | subOf(w0), modrm, la, offset, selector, x87Bridge);
         }
-    }
-
-    /** Whether the memory form escape/reg writes its operand (stores, FNSTENV, FNSAVE, FNSTCW, FNSTSW, FBSTP). */
-    static boolean x87Stores(int escape, int reg) {
-        return switch (escape) {
-            case 1 -> reg == 2 || reg == 3 || reg == 6 || reg == 7;
-            case 3 -> reg == 2 || reg == 3 || reg == 7;
-            case 5 -> reg == 2 || reg == 3 || reg == 6 || reg == 7;
-            case 7 -> reg == 2 || reg == 3 || reg == 6 || reg == 7;
-            default -> false;
-        };
-    }
-
-    /** Size of the memory operand of an x87 instruction (escape 0-7, ModRM.reg). */
-    static int x87OperandBytes(int escape, int reg, boolean o32) {
-        int env = o32 ? 28 : 14;
-        int state = o32 ? 108 : 94;
-        return switch (escape) {
-            case 0, 2 -> 4;
-            case 1 -> reg == 4 || reg == 6 ? env : reg == 5 || reg == 7 ? 2 : 4;
-            case 3 -> reg == 5 || reg == 7 ? 10 : 4;
-            case 4 -> 8;
-            case 5 -> reg == 4 || reg == 6 ? state : reg == 7 ? 2 : 8;
-            case 6 -> 2;
-            default -> reg == 4 || reg == 6 ? 10 : reg == 5 || reg == 7 ? 8 : 2;
-        };
     }
 
     /** FXSAVE/FXRSTOR: #UD without FXSR or with CR0.EM, #NM with CR0.TS, #GP(0) unless 16-byte aligned. */

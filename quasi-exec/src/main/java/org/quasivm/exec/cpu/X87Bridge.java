@@ -8,11 +8,11 @@ import org.quasivm.exec.fpu.X87Host;
  * mode, operand size and address for the FIP/FCS/environment images.
  */
 final class X87Bridge implements X87Host {
-    private final Interpreter cpu;
+    private final CpuMemory cpu;
     /** Operand size of the instruction being executed. */
     boolean operandSize32;
 
-    X87Bridge(Interpreter cpu) {
+    X87Bridge(CpuMemory cpu) {
         this.cpu = cpu;
     }
 

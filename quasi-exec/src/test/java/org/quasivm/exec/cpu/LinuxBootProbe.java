@@ -116,7 +116,8 @@ public final class LinuxBootProbe {
                 COMMANDS.chars().forEach(ch -> devices.input.add((char) ch));
                 typed = true;
             }
-            if (typed && out.endsWith("# ") && out.lastIndexOf("# ") > out.indexOf(COMMANDS.strip())) {
+            int echoed = typed ? out.indexOf(COMMANDS.strip()) : -1;
+            if (echoed >= 0 && out.indexOf("# ", echoed + COMMANDS.length()) >= 0) {
                 break;
             }
         }

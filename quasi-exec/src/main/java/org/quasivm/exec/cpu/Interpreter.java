@@ -120,21 +120,41 @@ class Interpreter extends CpuInstructions {
         lastBlock = null;
     }
 
-    /** The next block: through a link of the previous block when it is still valid, else by lookup. */
+    /*
+     * A direct-mapped cache EIP → block for the current fetch epoch (indirect jumps, returns, and branches the two
+     * links of a block do not cover), checked before the TLB and code-page lookup.
+     */
+    private static final int JUMP_CACHE_SIZE = 4096;
+    private final DecodedBlock[] jumpCache = new DecodedBlock[JUMP_CACHE_SIZE];
+    private final int[] jumpCacheEip = new int[JUMP_CACHE_SIZE];
+    private final int[] jumpCacheEpoch = new int[JUMP_CACHE_SIZE];
+
+    /** The next block: through a link of the previous block, or the jump cache, when valid; else by lookup. */
     private DecodedBlock nextBlock() {
         DecodedBlock prev = lastBlock;
+        int epoch = fetchEpoch;
         if (prev != null) {
             DecodedBlock t = prev.link0;
-            if (t != null && prev.link0Eip == eip && prev.link0Epoch == fetchEpoch && t.valid) {
+            if (t != null && prev.link0Eip == eip && prev.link0Epoch == epoch && t.valid) {
                 return t;
             }
             t = prev.link1;
-            if (t != null && prev.link1Eip == eip && prev.link1Epoch == fetchEpoch && t.valid) {
+            if (t != null && prev.link1Eip == eip && prev.link1Epoch == epoch && t.valid) {
                 return t;
             }
         }
-        DecodedBlock b = lookupBlock();
-        if (prev != null && b != null) {
+        int j = (eip ^ (eip >>> 12)) & (JUMP_CACHE_SIZE - 1);
+        DecodedBlock b = jumpCache[j];
+        if (b == null || jumpCacheEip[j] != eip || jumpCacheEpoch[j] != epoch || !b.valid) {
+            b = lookupBlock();
+            if (b == null) {
+                return null;
+            }
+            jumpCache[j] = b;
+            jumpCacheEip[j] = eip;
+            jumpCacheEpoch[j] = epoch;
+        }
+        if (prev != null) {
             // Within one fetch epoch an EIP always leads to the same block: remember the way (the older link makes
             // room for it).
             prev.link1 = prev.link0;

@@ -98,6 +98,8 @@ public final class LinuxBootProbe {
                 new long[] {0, 0, 0, 0, 0, 0, 0xFFFF0FF0L, 0x400}, new TreeMap<>(), FpuState.powerOn(), false, 0,
                 false, false, 0));
         long started = System.nanoTime();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStarted = threads.getCurrentThreadCpuTime();
         boolean typed = false;
         int printed = 0;
         Exit exit = null;
@@ -122,7 +124,9 @@ public final class LinuxBootProbe {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("%n[probe] %s after %d instructions, %.1f s wall, %.1f MIPS%n", exit,
-                cpu.instructionsRetired(), seconds, cpu.instructionsRetired() / seconds / 1e6);
+        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e9;
+        System.out.printf("%n[probe] %s after %d instructions, %.1f s wall (%.1f MIPS), %.1f s CPU (%.1f MIPS)%n",
+                exit, cpu.instructionsRetired(), seconds, cpu.instructionsRetired() / seconds / 1e6, cpuSeconds,
+                cpu.instructionsRetired() / cpuSeconds / 1e6);
     }
 }

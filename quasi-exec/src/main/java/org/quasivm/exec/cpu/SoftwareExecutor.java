@@ -46,6 +46,21 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
 
     @Override
     public Exit run(long instructionBudget) {
+        try {
+            return runLoop(instructionBudget);
+        } catch (CpuFault f) {
+            // Only a fault escaping the architectural handling would get here: a defect, reported as such.
+            return new Exit.InternalError("software CPU: unhandled " + f.getMessage() + " at " + where());
+        } catch (RuntimeException e) {
+            return new Exit.InternalError("software CPU: " + e + " at " + where());
+        }
+    }
+
+    private String where() {
+        return String.format("CS:EIP %04x:%08x (instruction at %08x)", segSel[CS], eip, instrStart);
+    }
+
+    private Exit runLoop(long instructionBudget) {
         if (shutdownReason != null) {
             return new Exit.Shutdown(shutdownReason);
         }

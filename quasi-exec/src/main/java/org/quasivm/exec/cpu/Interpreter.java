@@ -333,6 +333,15 @@ class Interpreter extends CpuInstructions {
                     regs[d] = r & 0xFFFFFFFFL;
                 }
             }
+            case Op.IMUL_RR32 -> {
+                int g = regOf(w0);
+                long r = (long) (int) regs[g] * (int) regs[rmOf(w1)];
+                boolean overflow = r != (int) r;
+                flagsResult((int) r, 0, overflow, overflow, false);
+                regs[g] = r & 0xFFFFFFFFL;
+            }
+            case Op.MOVZX_R32_W -> regs[regOf(w0)] = isMem(w0) ? rd16(segOf(w0), ea(w0, w1, disp))
+                    : regs[rmOf(w1)] & 0xFFFF;
             // ---- generic forms ----
             case Op.NOP -> { }
             case Op.ALU_EbGb -> aluEb(w0, w1, disp, r8(regOf(w0)));

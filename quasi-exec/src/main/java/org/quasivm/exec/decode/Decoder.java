@@ -761,6 +761,12 @@ public final class Decoder {
                     op = Op.MOVZX_R32_M8;
                 }
             }
+            case Op.IMUL_GvEv -> {
+                if (!mem) {
+                    op = Op.IMUL_RR32;
+                }
+            }
+            case Op.MOVZX_GvEw -> op = Op.MOVZX_R32_W;
             case Op.SHIFT_EvIb -> {
                 if (!mem && sub >= 4) {
                     op = sub == 5 ? Op.SHR_RI32 : sub == 7 ? Op.SAR_RI32 : Op.SHL_RI32;

@@ -66,6 +66,9 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
         }
         retireLimit = retired + Math.max(0, instructionBudget);
         InterruptSource interrupts = platform.interrupts();
+        // Exceptions that retire nothing (a handler that faults on its own first instruction, forever) still use
+        // up the budget, so run() always returns.
+        long faults = 0;
         while (true) {
             if (exitRequested) {
                 exitRequested = false;
@@ -91,7 +94,7 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
             if (halted) {
                 return Exit.HALTED;
             }
-            if (retired >= retireLimit) {
+            if (retired + faults >= retireLimit) {
                 return Exit.BUDGET_EXHAUSTED;
             }
             try {
@@ -111,6 +114,7 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
             } catch (CpuFault f) {
                 eip = instrStart;
                 shadowNext = false;
+                faults++;
                 deliverException(f.vector(), f.hasErrorCode(), f.errorCode());
             }
             if (shutdownReason != null) {

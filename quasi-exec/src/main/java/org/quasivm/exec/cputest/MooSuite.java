@@ -150,7 +150,7 @@ public final class MooSuite {
         }
     }
 
-    static void printText(Result r, PrintStream out) {
+    public static void printText(Result r, PrintStream out) {
         for (OpcodeResult o : r.opcodes()) {
             out.printf("%-8s %6d passed %6d failed %6d excluded%n", o.opcode(), o.passed(), o.failed(), o.excluded());
             for (String f : o.failures()) {
@@ -162,7 +162,7 @@ public final class MooSuite {
         out.println(r.passed() + " passed, " + r.failed() + " failed");
     }
 
-    static void printJson(Result r, PrintStream out) throws IOException {
+    public static void printJson(Result r, PrintStream out) throws IOException {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         ArrayNode ops = root.putArray("opcodes");

@@ -369,6 +369,8 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
         sysenterEip = s.msr(MSR_SYSENTER_EIP, 0) & 0xFFFFFFFFL;
         pat = s.msr(MSR_PAT, PAT_RESET);
         mtrrDefType = s.msr(MSR_MTRR_DEF_TYPE, 0);
+        java.util.Arrays.fill(perfCounters, 0); // not carried in CpuState: see CpuSystem
+        java.util.Arrays.fill(eventSelects, 0);
         for (int i = 0; i < 16; i++) {
             mtrrVariable[i] = s.msr(MSR_MTRR_PHYS_BASE0 + i, 0);
         }

@@ -29,8 +29,8 @@ import org.quasivm.vmm.machine.PcBoard;
  * poll. Run with {@code -prof gc} to confirm nothing allocates.
  *
  * <pre>
- * mvn -B -q -pl vmm-core -am test-compile
- * mvn -B -q -pl vmm-core dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * mvn -B -q -pl vmm-core -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt \
+ *     -Dmdep.includeScope=test
  * java -cp vmm-core/target/test-classes:vmm-core/target/classes:$(cat /tmp/cp.txt) \
  *     org.openjdk.jmh.Main DeviceAccessBenchmark -prof gc
  * </pre>

@@ -16,7 +16,9 @@ import java.util.function.Function;
 import org.quasivm.exec.Executor;
 import org.quasivm.exec.Exit;
 import org.quasivm.exec.Platform;
+import org.quasivm.exec.state.CpuState;
 import org.quasivm.vmm.clock.ClockMode;
+import org.quasivm.vmm.clock.ClockTimer;
 import org.quasivm.vmm.clock.VirtualClock;
 
 /**
@@ -54,7 +56,7 @@ public final class Machine implements AutoCloseable {
     private volatile StopReason stopReason;
     private volatile Consumer<StopReason> onStop = r -> { };
 
-    private final org.quasivm.vmm.clock.ClockTimer pauseTimer;
+    private final ClockTimer pauseTimer;
     private boolean pauseDue;
     private long instructionsPerSecond = 20_000_000L;
     private int haltStreak;
@@ -193,7 +195,7 @@ public final class Machine implements AutoCloseable {
     }
 
     /** The CPU's architectural state, taken on the VM thread between slices (diagnostics, snapshots). */
-    public CompletableFuture<org.quasivm.exec.state.CpuState> cpuState() {
+    public CompletableFuture<CpuState> cpuState() {
         return inspect(b -> executor.saveState());
     }
 
@@ -220,9 +222,9 @@ public final class Machine implements AutoCloseable {
         return resets;
     }
 
-    /** Powers off (if running) and waits for the VM thread to finish. */
+    /** Powers off (if running) and waits for the VM thread to finish (an interrupt is kept for the caller). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (state == MachineState.CREATED) {
             synchronized (this) {
                 setState(MachineState.STOPPED);
@@ -237,7 +239,18 @@ public final class Machine implements AutoCloseable {
             return;
         }
         powerOff();
-        stoppedLatch.await();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                stoppedLatch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---- the VM thread

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -238,8 +239,8 @@ public final class PcBoard implements AutoCloseable {
         // no BIOS: the reset vector area holds HLT, so a CPU reset that is not followed by a reload stops cleanly;
         // the SMBIOS tables a BIOS would have built sit in the F segment, where kernels look for them
         byte[] blank = new byte[0x1_0000];
-        java.util.Arrays.fill(blank, (byte) 0xF4);
-        java.util.Arrays.fill(blank, DIRECT_BOOT_SMBIOS_ENTRY, 0xFF00, (byte) 0);
+        Arrays.fill(blank, (byte) 0xF4);
+        Arrays.fill(blank, DIRECT_BOOT_SMBIOS_ENTRY, 0xFF00, (byte) 0);
         SmbiosTables.install(blank, 0xF_0000L, DIRECT_BOOT_SMBIOS_ENTRY, DIRECT_BOOT_SMBIOS_TABLE, uuid);
         return blank;
     }

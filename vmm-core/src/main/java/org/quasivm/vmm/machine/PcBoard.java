@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -125,7 +126,7 @@ public final class PcBoard implements AutoCloseable {
     public PcBoard(BoardConfig config) throws IOException {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = new VirtualClock(config.clockMode(), config.instructionsPerSecond(), System::nanoTime);
-        this.memory = new PcMemoryMap(config.ramBytes(), firmwareRom(config.firmware()), mmio);
+        this.memory = new PcMemoryMap(config.ramBytes(), firmwareRom(config.firmware(), config.uuid()), mmio);
         memory.onMapChanged(() -> {
             if (executor != null) {
                 executor.memoryMapChanged();
@@ -228,13 +229,19 @@ public final class PcBoard implements AutoCloseable {
         this.platform = new Platform(memory, io, pic, clock::timeStampCounter);
     }
 
-    private static byte[] firmwareRom(BootFirmware firmware) {
+    static final int DIRECT_BOOT_SMBIOS_ENTRY = 0xF000;
+    static final int DIRECT_BOOT_SMBIOS_TABLE = 0xF020;
+
+    private static byte[] firmwareRom(BootFirmware firmware, byte[] uuid) {
         if (firmware instanceof BootFirmware.Rom rom) {
             return rom.image();
         }
-        // no BIOS: the reset vector area holds HLT, so a CPU reset that is not followed by a reload stops cleanly
+        // no BIOS: the reset vector area holds HLT, so a CPU reset that is not followed by a reload stops cleanly;
+        // the SMBIOS tables a BIOS would have built sit in the F segment, where kernels look for them
         byte[] blank = new byte[0x1_0000];
-        java.util.Arrays.fill(blank, (byte) 0xF4);
+        Arrays.fill(blank, (byte) 0xF4);
+        Arrays.fill(blank, DIRECT_BOOT_SMBIOS_ENTRY, 0xFF00, (byte) 0);
+        SmbiosTables.install(blank, 0xF_0000L, DIRECT_BOOT_SMBIOS_ENTRY, DIRECT_BOOT_SMBIOS_TABLE, uuid);
         return blank;
     }
 

@@ -16,6 +16,7 @@ import org.quasivm.vmm.registry.VmConflictException;
 import org.quasivm.vmm.registry.VmHome;
 import org.quasivm.vmm.registry.VmNotFoundException;
 import org.quasivm.vmm.registry.VmRegistry;
+import org.quasivm.vmm.storage.HostAllocationProbe;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -94,6 +95,7 @@ public final class QuasiVm implements Runnable {
 
     /** Runs the CLI with the given streams and returns its exit code (tests call this in-process). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err, InputStream in) {
+        HostAllocationProbe.installIfSupported(); // raw images report their holes: conversions skip them
         QuasiVm root = new QuasiVm();
         root.in = in;
         CommandLine cl = new CommandLine(root);

@@ -59,7 +59,8 @@ public final class DiskImages {
         }
         long size = options.size();
         if (Files.exists(path)) {
-            throw new DiskImageException(path, "file already exists");
+            throw new DiskImageException(path, "file already exists",
+                    new java.nio.file.FileAlreadyExistsException(path.toString()));
         }
         if (options.parent() == null) {
             if (size <= 0) {

@@ -77,6 +77,9 @@ public final class LibC {
 
     public static native int flock(int fd, int operation);
 
+    /** 1 when {@code fd} is a terminal (how the CLI decides whether to draw a progress bar on stderr). */
+    public static native int isatty(int fd);
+
     public static native int getpid();
 
     public static native int gettid();

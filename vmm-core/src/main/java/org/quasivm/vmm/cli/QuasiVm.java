@@ -50,12 +50,14 @@ import picocli.CommandLine.Spec;
             "  4  invalid definition or input: one line per problem, naming the file and the field",
             "  5  I/O error",
             "  6  conflict: name taken, VM or image in use",
-            "  7  not supported on this host",
+            "  7  not supported on this host or by this build",
+            "  130  cancelled with Ctrl-C (nothing half-written is left)",
             "",
             "Run 'quasivm COMMAND --help' for a command's options."},
         subcommands = {
             CreateCommand.class, ListCommand.class, ShowCommand.class, SetCommand.class, CloneCommand.class,
             RenameCommand.class, DeleteCommand.class, TemplatesCommand.class, DemoCommand.class, HostCommand.class, RunCommand.class,
+            DiskCommand.class,
             CommandLine.HelpCommand.class})
 public final class QuasiVm implements Runnable {
 

@@ -1,6 +1,7 @@
 package org.quasivm.disk.bench;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +27,14 @@ import org.quasivm.disk.convert.ConvertOptions;
  * times, interleaved and alternating which tool goes first, raw to VMDK (monolithicSparse), raw to
  * streamOptimized VMDK, raw to dynamic VHD and raw to qcow2, and each format back to raw (from an image made
  * once by qemu-img, so both tools read the same input). Prints median and spread per tool and the ratio
- * (qemu-img time / QuasiVM time: above 1 means QuasiVM is faster). QuasiVM runs in this JVM; each conversion
- * includes its final fsync, as qemu-img's does.
+ * (qemu-img time / QuasiVM time: above 1 means QuasiVM is faster). QuasiVM runs in this JVM, qemu-img as a
+ * process. Both tools do equal work twice: without a final sync ({@code ConvertOptions.withDurable(false)} against
+ * qemu-img's default cache mode) and with it (our default against {@code qemu-img -t writeback}).
  *
- * <p>Usage: {@code ConvertBenchmark DIR [--runs N] [--mib N] [--threads N]}
+ * <p>Raw sources skip their holes only when the host's {@link org.quasivm.disk.AllocationProbe} is installed, as
+ * {@code quasivm bench disk} does; run from {@link #main} alone, the hole is read and scanned.
+ *
+ * <p>Usage: {@code ConvertBenchmark DIR [--runs N] [--mib N] [--threads N] [--modes nosync|sync|both]}
  */
 public final class ConvertBenchmark {
     private record Pair(String name, String sourceName, ImageFormat sourceFormat, ConvertOptions ours,
@@ -39,12 +44,41 @@ public final class ConvertBenchmark {
     private ConvertBenchmark() {
     }
 
+    /**
+     * What to run.
+     *
+     * @param runs    interleaved runs per pair and tool (the median is reported)
+     * @param mib     MiB of random data in the source, followed by as many MiB of hole
+     * @param threads compression threads for streamOptimized (0: one per processor)
+     * @param modes   {@code nosync}, {@code sync} or {@code both} (see the class comment)
+     */
+    public record Options(int runs, long mib, int threads, String modes) {
+        public Options {
+            if (runs < 1 || runs > 100) {
+                throw new IllegalArgumentException("--runs must be between 1 and 100");
+            }
+            if (mib < 1 || mib > (1 << 20)) {
+                throw new IllegalArgumentException("--mib must be between 1 and 1048576");
+            }
+            if (threads < 0 || threads > 256) {
+                throw new IllegalArgumentException("--threads must be between 0 and 256");
+            }
+            if (!List.of("nosync", "sync", "both").contains(modes)) {
+                throw new IllegalArgumentException("--modes must be nosync, sync or both");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(3, 1024, 0, "both");
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: ConvertBenchmark DIR [--runs N] [--mib N] [--threads N]");
+            System.err.println("usage: ConvertBenchmark DIR [--runs N] [--mib N] [--threads N] [--modes M]");
             System.exit(2);
         }
-        Path dir = Path.of(args[0]).toAbsolutePath();
+        Path dir = Path.of(args[0]);
         int runs = 3;
         long mib = 1024;
         int threads = 0;
@@ -58,11 +92,25 @@ public final class ConvertBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
+        run(dir, new Options(runs, mib, threads, modes), new PrintWriter(System.out, true, StandardCharsets.UTF_8));
+    }
+
+    /** Builds the inputs in {@code directory} (kept for the next run) and prints each timing and the tables. */
+    public static void run(Path directory, Options options, PrintWriter out) throws Exception {
+        Path dir = directory.toAbsolutePath();
+        int runs = options.runs();
+        long mib = options.mib();
+        int threads = options.threads();
+        String modes = options.modes();
         Files.createDirectories(dir);
         Path raw = dir.resolve("bench-src.raw");
-        System.out.printf(Locale.ROOT, "building %s: %d MiB random + %d MiB zeros (hole)%n", raw, mib, mib);
-        buildSource(raw, mib << 20);
-        System.out.println("preparing qemu-img-made inputs for the back-to-raw conversions");
+        out.printf(Locale.ROOT, "building %s: %d MiB random + %d MiB zeros (hole)%n", raw, mib, mib);
+        if (buildSource(raw, mib << 20)) {
+            for (String made : List.of("in.vmdk", "in-so.vmdk", "in.vhd", "in.qcow2")) {
+                Files.deleteIfExists(dir.resolve(made)); // made from an earlier source
+            }
+        }
+        out.println("preparing qemu-img-made inputs for the back-to-raw conversions");
         prepare(raw, dir.resolve("in.vmdk"), "vmdk", null);
         prepare(raw, dir.resolve("in-so.vmdk"), "vmdk", "subformat=streamOptimized");
         prepare(raw, dir.resolve("in.vhd"), "vpc", null);
@@ -88,7 +136,7 @@ public final class ConvertBenchmark {
                 new Pair("qcow2 -> raw", "in.qcow2", ImageFormat.QCOW2, ConvertOptions.to(ImageFormat.RAW, null),
                         List.of("-f", "qcow2", "-O", "raw"), ".raw"));
 
-        System.out.println("load average at start: " + loadAverage());
+        out.println("load average at start: " + loadAverage());
         List<Boolean> durableModes = switch (modes) {
             case "nosync" -> List.of(false);
             case "sync" -> List.of(true);
@@ -106,12 +154,12 @@ public final class ConvertBenchmark {
                     boolean oursFirst = (r + p + d) % 2 == 0;
                     for (int k = 0; k < 2; k++) {
                         boolean mine = (k == 0) == oursFirst;
-                        Path out = dir.resolve((mine ? "out-quasivm" : "out-qemu") + pair.outExt());
+                        Path target = dir.resolve((mine ? "out-quasivm" : "out-qemu") + pair.outExt());
                         deleteOutputs(dir);
-                        double s = mine ? timeOurs(dir.resolve(pair.sourceName()), pair, out, durable)
-                                : timeQemu(dir.resolve(pair.sourceName()), pair, out, durable);
+                        double s = mine ? timeOurs(dir.resolve(pair.sourceName()), pair, target, durable)
+                                : timeQemu(dir.resolve(pair.sourceName()), pair, target, durable);
                         (mine ? ours : theirs)[d][p][r] = s;
-                        System.out.printf(Locale.ROOT, "run %d  %-6s %-30s %-8s %7.2f s%n", r + 1,
+                        out.printf(Locale.ROOT, "run %d  %-6s %-30s %-8s %7.2f s%n", r + 1,
                                 durable ? "sync" : "nosync", pair.name(), mine ? "QuasiVM" : "qemu-img", s);
                     }
                 }
@@ -119,28 +167,31 @@ public final class ConvertBenchmark {
         }
         deleteOutputs(dir);
         for (int d = 0; d < m; d++) {
-            System.out.println();
-            System.out.println(durableModes.get(d)
+            out.println();
+            out.println(durableModes.get(d)
                     ? "== output synced before completion: QuasiVM default vs qemu-img -t writeback"
                     : "== no final sync: QuasiVM ConvertOptions.withDurable(false) vs qemu-img default (-t unsafe)");
-            System.out.printf(Locale.ROOT, "%-30s %22s %22s %8s%n", "conversion (" + mib + "+" + mib + " MiB)",
+            out.printf(Locale.ROOT, "%-30s %22s %22s %8s%n", "conversion (" + mib + "+" + mib + " MiB)",
                     "QuasiVM median [min..max]", "qemu-img median [min..max]", "ratio");
             for (int p = 0; p < pairs.size(); p++) {
                 double mo = median(ours[d][p]);
                 double mq = median(theirs[d][p]);
-                System.out.printf(Locale.ROOT, "%-30s %7.2f s [%5.2f..%5.2f] %7.2f s [%5.2f..%5.2f] %7.2fx%n",
+                out.printf(Locale.ROOT, "%-30s %7.2f s [%5.2f..%5.2f] %7.2f s [%5.2f..%5.2f] %7.2fx%n",
                         pairs.get(p).name(), mo, min(ours[d][p]), max(ours[d][p]), mq, min(theirs[d][p]),
                         max(theirs[d][p]), mq / mo);
             }
         }
-        System.out.println("ratio = qemu-img time / QuasiVM time (above 1: QuasiVM faster); "
+        out.println("ratio = qemu-img time / QuasiVM time (above 1: QuasiVM faster); "
                 + Runtime.getRuntime().availableProcessors() + " processors; load average at end: " + loadAverage());
     }
 
-    /** Random data for the first half, a hole for the second (a sparse raw disk, as users have them). */
-    static void buildSource(Path raw, long half) throws IOException {
+    /**
+     * Random data for the first half, a hole for the second (a sparse raw disk, as users have them); returns false
+     * when the file was already there from an earlier run.
+     */
+    static boolean buildSource(Path raw, long half) throws IOException {
         if (Files.exists(raw) && Files.size(raw) == 2 * half) {
-            return;
+            return false;
         }
         Files.deleteIfExists(raw);
         SplittableRandom rnd = new SplittableRandom(42);
@@ -159,6 +210,7 @@ public final class ConvertBenchmark {
             ch.write(ByteBuffer.allocate(1), 2 * half - 1);
             ch.force(true);
         }
+        return true;
     }
 
     private static void prepare(Path raw, Path out, String format, String options) throws Exception {

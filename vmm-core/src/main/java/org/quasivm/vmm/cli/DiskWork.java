@@ -1,6 +1,5 @@
 package org.quasivm.vmm.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 
 import org.quasivm.disk.Cancellation;
@@ -13,20 +12,21 @@ final class DiskWork {
     }
 
     @FunctionalInterface
-    interface Task<T> {
-        T run(ProgressListener progress, Cancellation cancel) throws IOException;
+    interface Task<T, E extends Exception> {
+        T run(ProgressListener progress, Cancellation cancel) throws E;
     }
 
     /**
      * Runs {@code task}, drawing "{@code activity} [#####   ] 40%" on a terminal and ending with one line
      * "quasivm: {@code doneVerb} SIZE in S s". Image errors become CLI failures with their exit codes.
      */
-    static <T> T run(PrintWriter err, String activity, String doneVerb, Task<T> task) throws IOException {
+    static <T, E extends Exception> T run(PrintWriter err, String activity, String doneVerb, Task<T, E> task)
+            throws E {
         ProgressBar bar = ProgressBar.onStderr(err, activity);
         T result;
         try (CancelOnInterrupt interrupt = CancelOnInterrupt.install()) {
             result = ImageErrors.run(() -> task.run(bar, interrupt.cancellation()));
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) {
             bar.abandon();
             throw e;
         }

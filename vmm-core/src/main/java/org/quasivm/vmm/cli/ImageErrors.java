@@ -61,15 +61,18 @@ final class ImageErrors {
 
     /** Disk work whose image errors become CLI failures. */
     @FunctionalInterface
-    interface Work<T> {
-        T run() throws IOException;
+    interface Work<T, E extends Exception> {
+        T run() throws E;
     }
 
-    static <T> T run(Work<T> work) throws IOException {
+    static <T, E extends Exception> T run(Work<T, E> work) throws E {
         try {
             return work.run();
-        } catch (DiskImageException e) {
-            throw failure(e);
+        } catch (Exception e) {
+            if (e instanceof DiskImageException d) {
+                throw failure(d);
+            }
+            throw e;
         }
     }
 }

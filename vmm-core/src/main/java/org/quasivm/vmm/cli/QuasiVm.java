@@ -57,7 +57,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             CreateCommand.class, ListCommand.class, ShowCommand.class, SetCommand.class, CloneCommand.class,
             RenameCommand.class, DeleteCommand.class, TemplatesCommand.class, DemoCommand.class, HostCommand.class, RunCommand.class,
-            DiskCommand.class,
+            DiskCommand.class, ImportCommand.class, ExportCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class QuasiVm implements Runnable {
 

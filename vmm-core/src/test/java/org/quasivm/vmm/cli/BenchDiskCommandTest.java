@@ -21,9 +21,19 @@ class BenchDiskCommandTest {
         for (String pair : new String[] {"raw -> vmdk (sparse)", "raw -> vmdk streamOptimized",
             "raw -> vhd (dynamic)", "raw -> qcow2", "vmdk (sparse) -> raw", "vmdk streamOptimized -> raw",
             "vhd (dynamic) -> raw", "qcow2 -> raw"}) {
-            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(pair) && l.endsWith("x")), pair + "\n" + r.out());
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(pair) && l.matches(".* \\d+\\.\\d\\dx +[\\d.]+ / +[\\d.]+")),
+                    pair + "\n" + r.out());
         }
         assertTrue(r.out().contains("QuasiVM median [min..max] qemu-img median [min..max]"), r.out());
+    }
+
+    @Test
+    void textDataIsBuiltBesideTheRandomSource() {
+        Cli.Result r = Cli.run("bench", "disk", dir.toString(), "--mib", "1", "--runs", "1", "--modes", "nosync",
+                "--data", "text");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(java.nio.file.Files.exists(dir.resolve("bench-src-text.raw")));
+        assertTrue(r.out().contains("(1+1 MiB text)"), r.out());
     }
 
     @Test

@@ -47,9 +47,10 @@ import picocli.CommandLine.Spec;
             "  1  the command ran but did not succeed (declined prompt, unmet expectation)",
             "  2  usage error",
             "  3  not found (VM, template)",
-            "  4  invalid definition or input: one line per problem, naming the file and the field",
-            "  5  I/O error",
-            "  6  conflict: name taken, VM or image in use",
+            "  4  invalid definition or input: one line per problem, naming the file and the field; a damaged "
+                    + "disk image or appliance",
+            "  5  I/O error: a file could not be found, opened, read or written",
+            "  6  conflict: name taken, VM or image in use, target file exists",
             "  7  not supported on this host or by this build",
             "  130  cancelled with Ctrl-C (nothing half-written is left)",
             "",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,12 +29,12 @@ class InterruptedWorkTest {
         SplittableRandom random = new SplittableRandom(3);
         ByteBuffer b = ByteBuffer.allocate(1 << 20);
         try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            for (int i = 0; i < 256; i++) { // incompressible: a single deflate thread takes seconds
+            // Numbers as text: compressible, so one deflate thread needs seconds for 256 MiB.
+            while (b.remaining() >= 8) {
+                b.put(String.format("%7d ", random.nextInt(10_000_000)).getBytes(StandardCharsets.US_ASCII));
+            }
+            for (int i = 0; i < 256; i++) {
                 b.clear();
-                while (b.hasRemaining()) {
-                    b.putLong(random.nextLong());
-                }
-                b.flip();
                 ch.write(b, (long) i << 20);
             }
         }

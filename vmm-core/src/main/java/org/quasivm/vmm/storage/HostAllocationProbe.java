@@ -1,6 +1,5 @@
 package org.quasivm.vmm.storage;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 import com.sun.jna.Platform;
@@ -48,21 +47,23 @@ public final class HostAllocationProbe implements AllocationProbe {
             return null; // cannot query this file: the image counts it as all data
         }
         return new FileAllocation() {
+            // A file the kernel cannot answer for (a device, an odd filesystem, an I/O error) counts as all data:
+            // always safe; a real read error then surfaces when the data is read.
             @Override
-            public long nextData(long offset) throws IOException {
+            public long nextData(long offset) {
                 try {
                     return holes.nextData(offset);
                 } catch (ErrnoException e) {
-                    throw new IOException(e.getMessage(), e);
+                    return offset;
                 }
             }
 
             @Override
-            public long nextHole(long offset) throws IOException {
+            public long nextHole(long offset) {
                 try {
                     return holes.nextHole(offset);
                 } catch (ErrnoException e) {
-                    throw new IOException(e.getMessage(), e);
+                    return Long.MAX_VALUE;
                 }
             }
 

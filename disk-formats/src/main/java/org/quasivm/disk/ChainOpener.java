@@ -25,7 +25,7 @@ final class ChainOpener {
     static DiskImage openLayer(Path path, ImageFormat format, boolean writable, boolean durable) throws IOException {
         ImageFormat f = format != null ? format : FormatProbe.probe(path);
         return switch (f) {
-            case RAW -> RawImage.open(path, writable);
+            case RAW -> RawImage.open(path, writable, DiskImages.allocationProbe());
             case VMDK -> VmdkImage.open(path, writable);
             case VHD -> VhdImage.open(path, writable);
             case VDI -> VdiImage.open(path, writable);

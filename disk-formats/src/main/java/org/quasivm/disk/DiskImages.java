@@ -18,7 +18,22 @@ import org.quasivm.disk.vmdk.VmdkStreamWriter;
  * All failures are {@link DiskImageException}s naming the file and the problem.
  */
 public final class DiskImages {
+    private static volatile AllocationProbe allocationProbe = AllocationProbe.NONE;
+
     private DiskImages() {
+    }
+
+    /**
+     * Installs the host's way of finding holes in raw files (process-wide; the CLI and console install one at
+     * start-up). Raw images opened afterwards report holes as zero extents, so conversions skip them.
+     */
+    public static void installAllocationProbe(AllocationProbe probe) {
+        allocationProbe = java.util.Objects.requireNonNull(probe, "probe");
+    }
+
+    /** The installed {@link AllocationProbe}, {@link AllocationProbe#NONE} until one is installed. */
+    public static AllocationProbe allocationProbe() {
+        return allocationProbe;
     }
 
     /** Opens an image read-only, format probed, with its parent chain. */
@@ -44,7 +59,8 @@ public final class DiskImages {
         }
         long size = options.size();
         if (Files.exists(path)) {
-            throw new DiskImageException(path, "file already exists");
+            throw new DiskImageException(path, "file already exists",
+                    new java.nio.file.FileAlreadyExistsException(path.toString()));
         }
         if (options.parent() == null) {
             if (size <= 0) {

@@ -1,6 +1,7 @@
 package org.quasivm.disk.bench;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +27,14 @@ import org.quasivm.disk.convert.ConvertOptions;
  * times, interleaved and alternating which tool goes first, raw to VMDK (monolithicSparse), raw to
  * streamOptimized VMDK, raw to dynamic VHD and raw to qcow2, and each format back to raw (from an image made
  * once by qemu-img, so both tools read the same input). Prints median and spread per tool and the ratio
- * (qemu-img time / QuasiVM time: above 1 means QuasiVM is faster). QuasiVM runs in this JVM; each conversion
- * includes its final fsync, as qemu-img's does.
+ * (qemu-img time / QuasiVM time: above 1 means QuasiVM is faster). QuasiVM runs in this JVM, qemu-img as a
+ * process. Both tools do equal work twice: without a final sync ({@code ConvertOptions.withDurable(false)} against
+ * qemu-img's default cache mode) and with it (our default against {@code qemu-img -t writeback}).
  *
- * <p>Usage: {@code ConvertBenchmark DIR [--runs N] [--mib N] [--threads N]}
+ * <p>Raw sources skip their holes only when the host's {@link org.quasivm.disk.AllocationProbe} is installed, as
+ * {@code quasivm bench disk} does; run from {@link #main} alone, the hole is read and scanned.
+ *
+ * <p>Usage: {@code ConvertBenchmark DIR [--runs N] [--mib N] [--threads N] [--modes nosync|sync|both]}
  */
 public final class ConvertBenchmark {
     private record Pair(String name, String sourceName, ImageFormat sourceFormat, ConvertOptions ours,
@@ -39,56 +44,115 @@ public final class ConvertBenchmark {
     private ConvertBenchmark() {
     }
 
+    /**
+     * What to run.
+     *
+     * @param runs    interleaved runs per pair and tool (the median is reported)
+     * @param mib     MiB of random data in the source, followed by as many MiB of hole
+     * @param threads compression threads for streamOptimized (0: one per processor)
+     * @param modes   {@code nosync}, {@code sync} or {@code both} (see the class comment)
+     * @param data    {@code random} (incompressible, as the issue specifies) or {@code text} (compresses about 3:1,
+     *                so streamOptimized really deflates)
+     */
+    public record Options(int runs, long mib, int threads, String modes, String data) {
+        public Options {
+            if (runs < 1 || runs > 100) {
+                throw new IllegalArgumentException("--runs must be between 1 and 100");
+            }
+            if (mib < 1 || mib > (1 << 20)) {
+                throw new IllegalArgumentException("--mib must be between 1 and 1048576");
+            }
+            if (threads < 0 || threads > 256) {
+                throw new IllegalArgumentException("--threads must be between 0 and 256");
+            }
+            if (!List.of("nosync", "sync", "both").contains(modes)) {
+                throw new IllegalArgumentException("--modes must be nosync, sync or both");
+            }
+            if (!List.of("random", "text").contains(data)) {
+                throw new IllegalArgumentException("--data must be random or text");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(3, 1024, 0, "both", "random");
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: ConvertBenchmark DIR [--runs N] [--mib N] [--threads N]");
+            System.err.println("usage: ConvertBenchmark DIR [--runs N] [--mib N] [--threads N] [--modes M] [--data D]");
             System.exit(2);
         }
-        Path dir = Path.of(args[0]).toAbsolutePath();
+        Path dir = Path.of(args[0]);
         int runs = 3;
         long mib = 1024;
         int threads = 0;
         String modes = "both";
+        String data = "random";
         for (int i = 1; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--modes" -> modes = args[i + 1];
+                case "--data" -> data = args[i + 1];
                 case "--runs" -> runs = Integer.parseInt(args[i + 1]);
                 case "--mib" -> mib = Long.parseLong(args[i + 1]);
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
+        run(dir, new Options(runs, mib, threads, modes, data),
+                new PrintWriter(System.out, true, StandardCharsets.UTF_8));
+    }
+
+    /** Builds the inputs in {@code directory} (kept for the next run) and prints each timing and the tables. */
+    public static void run(Path directory, Options options, PrintWriter out) throws Exception {
+        Path dir = directory.toAbsolutePath();
+        int runs = options.runs();
+        long mib = options.mib();
+        int threads = options.threads();
+        String modes = options.modes();
         Files.createDirectories(dir);
-        Path raw = dir.resolve("bench-src.raw");
-        System.out.printf(Locale.ROOT, "building %s: %d MiB random + %d MiB zeros (hole)%n", raw, mib, mib);
-        buildSource(raw, mib << 20);
-        System.out.println("preparing qemu-img-made inputs for the back-to-raw conversions");
-        prepare(raw, dir.resolve("in.vmdk"), "vmdk", null);
-        prepare(raw, dir.resolve("in-so.vmdk"), "vmdk", "subformat=streamOptimized");
-        prepare(raw, dir.resolve("in.vhd"), "vpc", null);
-        prepare(raw, dir.resolve("in.qcow2"), "qcow2", null);
+        boolean text = options.data().equals("text");
+        String tag = text ? "-text" : "";
+        String source = "bench-src" + tag + ".raw";
+        Path raw = dir.resolve(source);
+        out.printf(Locale.ROOT, "building %s: %d MiB %s + %d MiB zeros (hole)%n", raw, mib,
+                text ? "text (compresses about 3:1)" : "random", mib);
+        String inVmdk = "in" + tag + ".vmdk";
+        String inStream = "in" + tag + "-so.vmdk";
+        String inVhd = "in" + tag + ".vhd";
+        String inQcow2 = "in" + tag + ".qcow2";
+        if (buildSource(raw, mib << 20, text)) {
+            for (String made : List.of(inVmdk, inStream, inVhd, inQcow2)) {
+                Files.deleteIfExists(dir.resolve(made)); // made from an earlier source
+            }
+        }
+        out.println("preparing qemu-img-made inputs for the back-to-raw conversions");
+        prepare(raw, dir.resolve(inVmdk), "vmdk", null);
+        prepare(raw, dir.resolve(inStream), "vmdk", "subformat=streamOptimized");
+        prepare(raw, dir.resolve(inVhd), "vpc", null);
+        prepare(raw, dir.resolve(inQcow2), "qcow2", null);
 
         List<Pair> pairs = List.of(
-                new Pair("raw -> vmdk (sparse)", "bench-src.raw", ImageFormat.RAW,
+                new Pair("raw -> vmdk (sparse)", source, ImageFormat.RAW,
                         ConvertOptions.to(ImageFormat.VMDK, "monolithicSparse"), List.of("-f", "raw", "-O", "vmdk"),
                         ".vmdk"),
-                new Pair("raw -> vmdk streamOptimized", "bench-src.raw", ImageFormat.RAW,
+                new Pair("raw -> vmdk streamOptimized", source, ImageFormat.RAW,
                         ConvertOptions.to(ImageFormat.VMDK, "streamOptimized").withThreads(threads),
                         List.of("-f", "raw", "-O", "vmdk", "-o", "subformat=streamOptimized"), ".vmdk"),
-                new Pair("raw -> vhd (dynamic)", "bench-src.raw", ImageFormat.RAW,
+                new Pair("raw -> vhd (dynamic)", source, ImageFormat.RAW,
                         ConvertOptions.to(ImageFormat.VHD, "dynamic"), List.of("-f", "raw", "-O", "vpc"), ".vhd"),
-                new Pair("raw -> qcow2", "bench-src.raw", ImageFormat.RAW, ConvertOptions.to(ImageFormat.QCOW2, null),
+                new Pair("raw -> qcow2", source, ImageFormat.RAW, ConvertOptions.to(ImageFormat.QCOW2, null),
                         List.of("-f", "raw", "-O", "qcow2"), ".qcow2"),
-                new Pair("vmdk (sparse) -> raw", "in.vmdk", ImageFormat.VMDK, ConvertOptions.to(ImageFormat.RAW, null),
+                new Pair("vmdk (sparse) -> raw", inVmdk, ImageFormat.VMDK, ConvertOptions.to(ImageFormat.RAW, null),
                         List.of("-f", "vmdk", "-O", "raw"), ".raw"),
-                new Pair("vmdk streamOptimized -> raw", "in-so.vmdk", ImageFormat.VMDK,
+                new Pair("vmdk streamOptimized -> raw", inStream, ImageFormat.VMDK,
                         ConvertOptions.to(ImageFormat.RAW, null), List.of("-f", "vmdk", "-O", "raw"), ".raw"),
-                new Pair("vhd (dynamic) -> raw", "in.vhd", ImageFormat.VHD, ConvertOptions.to(ImageFormat.RAW, null),
+                new Pair("vhd (dynamic) -> raw", inVhd, ImageFormat.VHD, ConvertOptions.to(ImageFormat.RAW, null),
                         List.of("-f", "vpc", "-O", "raw"), ".raw"),
-                new Pair("qcow2 -> raw", "in.qcow2", ImageFormat.QCOW2, ConvertOptions.to(ImageFormat.RAW, null),
+                new Pair("qcow2 -> raw", inQcow2, ImageFormat.QCOW2, ConvertOptions.to(ImageFormat.RAW, null),
                         List.of("-f", "qcow2", "-O", "raw"), ".raw"));
 
-        System.out.println("load average at start: " + loadAverage());
+        out.println("load average at start: " + loadAverage());
         List<Boolean> durableModes = switch (modes) {
             case "nosync" -> List.of(false);
             case "sync" -> List.of(true);
@@ -98,6 +162,8 @@ public final class ConvertBenchmark {
         int m = durableModes.size();
         double[][][] ours = new double[m][pairs.size()][runs];
         double[][][] theirs = new double[m][pairs.size()][runs];
+        double[][][] oursCpu = new double[m][pairs.size()][runs];
+        double[][][] theirsCpu = new double[m][pairs.size()][runs];
         for (int r = 0; r < runs; r++) {
             for (int d = 0; d < m; d++) {
                 boolean durable = durableModes.get(d);
@@ -106,41 +172,49 @@ public final class ConvertBenchmark {
                     boolean oursFirst = (r + p + d) % 2 == 0;
                     for (int k = 0; k < 2; k++) {
                         boolean mine = (k == 0) == oursFirst;
-                        Path out = dir.resolve((mine ? "out-quasivm" : "out-qemu") + pair.outExt());
+                        Path target = dir.resolve((mine ? "out-quasivm" : "out-qemu") + pair.outExt());
                         deleteOutputs(dir);
-                        double s = mine ? timeOurs(dir.resolve(pair.sourceName()), pair, out, durable)
-                                : timeQemu(dir.resolve(pair.sourceName()), pair, out, durable);
+                        double cpu0 = mine ? ProcessCpu.self() : ProcessCpu.reapedChildren();
+                        double s = mine ? timeOurs(dir.resolve(pair.sourceName()), pair, target, durable)
+                                : timeQemu(dir.resolve(pair.sourceName()), pair, target, durable);
+                        double cpu = (mine ? ProcessCpu.self() : ProcessCpu.reapedChildren()) - cpu0;
                         (mine ? ours : theirs)[d][p][r] = s;
-                        System.out.printf(Locale.ROOT, "run %d  %-6s %-30s %-8s %7.2f s%n", r + 1,
-                                durable ? "sync" : "nosync", pair.name(), mine ? "QuasiVM" : "qemu-img", s);
+                        (mine ? oursCpu : theirsCpu)[d][p][r] = cpu;
+                        out.printf(Locale.ROOT, "run %d  %-6s %-30s %-8s %7.2f s  (CPU %6.2f s)%n", r + 1,
+                                durable ? "sync" : "nosync", pair.name(), mine ? "QuasiVM" : "qemu-img", s, cpu);
                     }
                 }
             }
         }
         deleteOutputs(dir);
         for (int d = 0; d < m; d++) {
-            System.out.println();
-            System.out.println(durableModes.get(d)
+            out.println();
+            out.println(durableModes.get(d)
                     ? "== output synced before completion: QuasiVM default vs qemu-img -t writeback"
                     : "== no final sync: QuasiVM ConvertOptions.withDurable(false) vs qemu-img default (-t unsafe)");
-            System.out.printf(Locale.ROOT, "%-30s %22s %22s %8s%n", "conversion (" + mib + "+" + mib + " MiB)",
-                    "QuasiVM median [min..max]", "qemu-img median [min..max]", "ratio");
+            out.printf(Locale.ROOT, "%-30s %22s %22s %8s %18s%n", "conversion (" + mib + "+" + mib + " MiB "
+                    + options.data() + ")", "QuasiVM median [min..max]", "qemu-img median [min..max]", "ratio",
+                    "CPU s QuasiVM/qemu");
             for (int p = 0; p < pairs.size(); p++) {
                 double mo = median(ours[d][p]);
                 double mq = median(theirs[d][p]);
-                System.out.printf(Locale.ROOT, "%-30s %7.2f s [%5.2f..%5.2f] %7.2f s [%5.2f..%5.2f] %7.2fx%n",
+                out.printf(Locale.ROOT, "%-30s %7.2f s [%5.2f..%5.2f] %7.2f s [%5.2f..%5.2f] %7.2fx %8.2f / %6.2f%n",
                         pairs.get(p).name(), mo, min(ours[d][p]), max(ours[d][p]), mq, min(theirs[d][p]),
-                        max(theirs[d][p]), mq / mo);
+                        max(theirs[d][p]), mq / mo, median(oursCpu[d][p]), median(theirsCpu[d][p]));
             }
         }
-        System.out.println("ratio = qemu-img time / QuasiVM time (above 1: QuasiVM faster); "
+        out.println("ratio = qemu-img time / QuasiVM time (above 1: QuasiVM faster); CPU = median CPU seconds of "
+                + "the whole QuasiVM process (all threads, JIT and GC included) and of qemu-img; "
                 + Runtime.getRuntime().availableProcessors() + " processors; load average at end: " + loadAverage());
     }
 
-    /** Random data for the first half, a hole for the second (a sparse raw disk, as users have them). */
-    static void buildSource(Path raw, long half) throws IOException {
+    /**
+     * Data for the first half (random bytes, or text of words and numbers), a hole for the second (a sparse raw disk,
+     * as users have them); returns false when the file was already there from an earlier run.
+     */
+    static boolean buildSource(Path raw, long half, boolean text) throws IOException {
         if (Files.exists(raw) && Files.size(raw) == 2 * half) {
-            return;
+            return false;
         }
         Files.deleteIfExists(raw);
         SplittableRandom rnd = new SplittableRandom(42);
@@ -148,8 +222,12 @@ public final class ConvertBenchmark {
         try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             for (long off = 0; off < half; off += b.capacity()) {
                 b.clear();
-                while (b.hasRemaining()) {
-                    b.putLong(rnd.nextLong());
+                if (text) {
+                    fillText(b, rnd);
+                } else {
+                    while (b.hasRemaining()) {
+                        b.putLong(rnd.nextLong());
+                    }
                 }
                 b.flip();
                 while (b.hasRemaining()) {
@@ -158,6 +236,29 @@ public final class ConvertBenchmark {
             }
             ch.write(ByteBuffer.allocate(1), 2 * half - 1);
             ch.force(true);
+        }
+        return true;
+    }
+
+    private static final byte[][] WORDS = {"the ".getBytes(StandardCharsets.US_ASCII),
+        "disk ".getBytes(StandardCharsets.US_ASCII), "sector ".getBytes(StandardCharsets.US_ASCII),
+        "of ".getBytes(StandardCharsets.US_ASCII), "cluster ".getBytes(StandardCharsets.US_ASCII),
+        "image ".getBytes(StandardCharsets.US_ASCII), "and ".getBytes(StandardCharsets.US_ASCII),
+        "grain ".getBytes(StandardCharsets.US_ASCII), "write ".getBytes(StandardCharsets.US_ASCII),
+        "table ".getBytes(StandardCharsets.US_ASCII), "\n".getBytes(StandardCharsets.US_ASCII)};
+
+    /** Words and decimal numbers in random order: compresses about 3:1 with deflate, like logs or source text. */
+    private static void fillText(ByteBuffer b, SplittableRandom rnd) {
+        while (b.remaining() >= 16) {
+            if (rnd.nextInt(4) == 0) {
+                String n = Integer.toString(rnd.nextInt(1_000_000)) + ' ';
+                b.put(n.getBytes(StandardCharsets.US_ASCII));
+            } else {
+                b.put(WORDS[rnd.nextInt(WORDS.length)]);
+            }
+        }
+        while (b.hasRemaining()) {
+            b.put((byte) ' ');
         }
     }
 

@@ -28,7 +28,7 @@ final class CompressionPipeline implements AutoCloseable {
     private final int window;
     private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
     private final ArrayDeque<Batch> free = new ArrayDeque<>();
-    private final ThreadLocal<Deflater> deflaters;
+    private final ThreadLocal<Worker> workers;
     private final java.nio.file.Path target;
 
     /** Consecutive clusters starting at {@link #firstCluster}; {@code skip[i]} marks all-zero clusters. */
@@ -73,7 +73,8 @@ final class CompressionPipeline implements AutoCloseable {
             this.executor = ownPool;
         }
         boolean zlib = sink.zlibWrapper();
-        this.deflaters = ThreadLocal.withInitial(() -> new Deflater(level, !zlib));
+        this.workers = ThreadLocal.withInitial(() -> new Worker(new Deflater(level, !zlib),
+                new Deflater(Deflater.NO_COMPRESSION, !zlib), new IncompressibleCheck()));
     }
 
     int clusterSize() {
@@ -108,8 +109,14 @@ final class CompressionPipeline implements AutoCloseable {
         inFlight.add(b);
     }
 
+    /**
+     * A compression thread's tools: the deflater at the chosen level, one that only frames data in stored blocks
+     * (for clusters {@link IncompressibleCheck} says deflate cannot shrink), and that check.
+     */
+    private record Worker(Deflater deflater, Deflater storer, IncompressibleCheck check) { }
+
     private void compress(Batch b) {
-        Deflater d = deflaters.get();
+        Worker w = workers.get();
         ByteBuffer in = b.raw.duplicate();
         for (int i = 0; i < b.count; i++) {
             if (b.skip[i]) {
@@ -117,6 +124,7 @@ final class CompressionPipeline implements AutoCloseable {
             }
             in.limit((i + 1) * clusterSize);
             in.position(i * clusterSize);
+            Deflater d = w.check().incompressible(b.raw, i * clusterSize, clusterSize) ? w.storer() : w.deflater();
             ByteBuffer out = b.out[i];
             out.clear();
             d.reset();

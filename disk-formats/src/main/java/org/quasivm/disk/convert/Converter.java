@@ -43,7 +43,8 @@ public final class Converter {
                                Cancellation cancel) throws IOException {
         Path dst = destination.toAbsolutePath();
         if (Files.exists(dst)) {
-            throw new DiskImageException(dst, "file already exists");
+            throw new DiskImageException(dst, "file already exists",
+                    new java.nio.file.FileAlreadyExistsException(dst.toString()));
         }
         Path staging = dst.resolveSibling("." + dst.getFileName() + ".partial");
         deleteRecursively(staging);
@@ -61,7 +62,8 @@ public final class Converter {
                 for (Path f : files) {
                     Path target = dst.resolveSibling(f.getFileName());
                     if (Files.exists(target)) {
-                        throw new DiskImageException(target, "file already exists");
+                        throw new DiskImageException(target, "file already exists",
+                    new java.nio.file.FileAlreadyExistsException(target.toString()));
                     }
                 }
                 boolean stream = out instanceof CompressedClusterSink

@@ -35,7 +35,8 @@ public final class AtomicFile {
      */
     public static void create(Path target, Writer writer, boolean sync) throws IOException {
         if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new DiskImageException(target, "file already exists");
+            throw new DiskImageException(target, "file already exists",
+                    new java.nio.file.FileAlreadyExistsException(target.toString()));
         }
         Path tmp = temporarySibling(target);
         Files.deleteIfExists(tmp);
@@ -59,7 +60,8 @@ public final class AtomicFile {
     /** Renames a finished temporary file into place, refusing to replace an existing file. */
     public static void commit(Path tmp, Path target) throws IOException {
         if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new DiskImageException(target, "file already exists");
+            throw new DiskImageException(target, "file already exists",
+                    new java.nio.file.FileAlreadyExistsException(target.toString()));
         }
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);

@@ -11,6 +11,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.quasivm.disk.DiskImageException;
+import org.quasivm.disk.ImageInUseException;
 
 /**
  * One host file of an image, accessed with positional I/O only (no shared file pointer, so concurrent
@@ -52,11 +53,11 @@ public final class ImageFile implements Closeable {
         try {
             return FileChannel.open(path, opts);
         } catch (NoSuchFileException e) {
-            throw new DiskImageException(path, "no such file");
+            throw new DiskImageException(path, "no such file", e);
         } catch (java.nio.file.FileAlreadyExistsException e) {
-            throw new DiskImageException(path, "file already exists");
+            throw new DiskImageException(path, "file already exists", e);
         } catch (java.nio.file.AccessDeniedException e) {
-            throw new DiskImageException(path, "permission denied");
+            throw new DiskImageException(path, "permission denied", e);
         } catch (IOException e) {
             throw new DiskImageException(path, "cannot open: " + e.getMessage(), e);
         }
@@ -73,7 +74,7 @@ public final class ImageFile implements Closeable {
         }
         if (lock == null) {
             closeQuietly();
-            throw new DiskImageException(path, "in use: another writer holds the image open");
+            throw new ImageInUseException(path);
         }
     }
 

@@ -37,7 +37,8 @@ final class ApplianceExport {
         validate(spec, ova);
         Path target = ova.toAbsolutePath();
         if (Files.exists(target)) {
-            throw new DiskImageException(target, "file already exists");
+            throw new DiskImageException(target, "file already exists",
+                    new java.nio.file.FileAlreadyExistsException(target.toString()));
         }
         String base = ApplianceImport.sanitize(spec.vmName());
         Path staging = target.resolveSibling("." + target.getFileName() + ".staging");

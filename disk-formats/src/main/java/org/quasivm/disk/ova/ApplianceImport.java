@@ -101,7 +101,8 @@ final class ApplianceImport {
             for (int i = 0; i < app.disks().size(); i++) {
                 Path out = destDir.resolve(base + "-disk" + (i + 1) + ext);
                 if (Files.exists(out)) {
-                    throw new DiskImageException(out, "file already exists");
+                    throw new DiskImageException(out, "file already exists",
+                    new java.nio.file.FileAlreadyExistsException(out.toString()));
                 }
                 outputs.add(out);
             }

@@ -59,7 +59,7 @@ abstract class PackageFiles implements Closeable {
                 return new Ova(source);
             }
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new DiskImageException(source, "no such file");
+            throw new DiskImageException(source, "no such file", e);
         }
         String start = new String(head, java.nio.charset.StandardCharsets.UTF_8).stripLeading();
         if (start.startsWith("<") || start.startsWith("\uFEFF<")) {

@@ -62,7 +62,7 @@ public final class FormatProbe {
             }
             return ImageFormat.RAW;
         } catch (NoSuchFileException e) {
-            throw new DiskImageException(path, "no such file");
+            throw new DiskImageException(path, "no such file", e);
         } catch (IOException e) {
             throw new DiskImageException(path, "cannot read: " + e.getMessage(), e);
         }

@@ -80,7 +80,7 @@ public final class VmdkImage extends DiskImage {
             try (var ch = java.nio.channels.FileChannel.open(path)) {
                 ch.read(first, 0);
             } catch (java.nio.file.NoSuchFileException e) {
-                throw new DiskImageException(path, "no such file");
+                throw new DiskImageException(path, "no such file", e);
             }
             first.flip();
             if (SparseExtentHeader.hasMagic(first)) {

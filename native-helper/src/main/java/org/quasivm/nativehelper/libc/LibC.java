@@ -34,6 +34,10 @@ public final class LibC {
     public static final int LOCK_NB = 4;
     public static final int LOCK_UN = 8;
 
+    /** lseek(2) whence values of Linux (macOS numbers them the other way round). */
+    public static final int SEEK_DATA = 3;
+    public static final int SEEK_HOLE = 4;
+
     public static final int SIG_UNBLOCK = 1;
     public static final int SA_RESTART = 0x10000000;
 
@@ -64,11 +68,17 @@ public final class LibC {
 
     public static native int eventfd(int initialValue, int flags);
 
+    /** lseek(2); {@code off_t} is 64 bits on the 64-bit Linux hosts QuasiVM's native code runs on. */
+    public static native long lseek(int fd, long offset, int whence);
+
     public static native long read(int fd, long buffer, long count);
 
     public static native long write(int fd, long buffer, long count);
 
     public static native int flock(int fd, int operation);
+
+    /** 1 when {@code fd} is a terminal (how the CLI decides whether to draw a progress bar on stderr). */
+    public static native int isatty(int fd);
 
     public static native int getpid();
 

@@ -11,6 +11,9 @@ abstract class CpuSystem extends CpuTransfers {
             MSR_MTRR_CAP = 0xFE, MSR_SYSENTER_CS = 0x174, MSR_SYSENTER_ESP = 0x175, MSR_SYSENTER_EIP = 0x176,
             MSR_MTRR_PHYS_BASE0 = 0x200, MSR_MTRR_FIX64K = 0x250, MSR_MTRR_FIX16K_80000 = 0x258,
             MSR_MTRR_FIX16K_A0000 = 0x259, MSR_MTRR_FIX4K_C0000 = 0x268, MSR_PAT = 0x277, MSR_MTRR_DEF_TYPE = 0x2FF;
+    /** The P6 performance-monitoring counters and their event selects (Intel SDM vol. 3, 20.6.8). */
+    static final int MSR_PERFCTR0 = 0xC1, MSR_PERFCTR1 = 0xC2, MSR_EVNTSEL0 = 0x186, MSR_EVNTSEL1 = 0x187;
+    private static final long PERFCTR_MASK = (1L << 40) - 1;
     /** MTRRcap: 8 variable ranges, fixed ranges, write-combining. */
     static final long MTRR_CAP = 0x508;
     static final long PAT_RESET = 0x0007040600070406L;
@@ -25,6 +28,12 @@ abstract class CpuSystem extends CpuTransfers {
     long sysenterEip;
     long apicBase = APIC_BASE_RESET;
     long pat = PAT_RESET;
+    /**
+     * P6 performance counters: stored, readable and writable as on a Pentium II, but no events are counted (as in
+     * QEMU's TCG); Linux's P6 PMU driver probes them. Not part of CpuState: nothing to carry while nothing counts.
+     */
+    final long[] perfCounters = new long[2];
+    final long[] eventSelects = new long[2];
     long biosSignId;
     long mtrrDefType;
     final long[] mtrrVariable = new long[16];
@@ -79,6 +88,8 @@ abstract class CpuSystem extends CpuTransfers {
         pat = PAT_RESET;
         biosSignId = 0;
         mtrrDefType = 0;
+        java.util.Arrays.fill(perfCounters, 0);
+        java.util.Arrays.fill(eventSelects, 0);
         java.util.Arrays.fill(mtrrVariable, 0);
         java.util.Arrays.fill(mtrrFixed, 0);
         setCpl(0);
@@ -202,6 +213,8 @@ abstract class CpuSystem extends CpuTransfers {
             case MSR_SYSENTER_EIP -> sysenterEip;
             case MSR_PAT -> pat;
             case MSR_MTRR_DEF_TYPE -> mtrrDefType;
+            case MSR_PERFCTR0, MSR_PERFCTR1 -> perfCounters[index - MSR_PERFCTR0];
+            case MSR_EVNTSEL0, MSR_EVNTSEL1 -> eventSelects[index - MSR_EVNTSEL0];
             default -> {
                 int fixed = mtrrFixedIndex(index);
                 if (fixed >= 0) {
@@ -243,6 +256,9 @@ abstract class CpuSystem extends CpuTransfers {
                 }
                 mtrrDefType = v;
             }
+            // A P6 counter takes the low 32 bits written, sign-extended to its 40 bits.
+            case MSR_PERFCTR0, MSR_PERFCTR1 -> perfCounters[index - MSR_PERFCTR0] = ((long) (int) v) & PERFCTR_MASK;
+            case MSR_EVNTSEL0, MSR_EVNTSEL1 -> eventSelects[index - MSR_EVNTSEL0] = v & 0xFFFFFFFFL;
             default -> {
                 int fixed = mtrrFixedIndex(index);
                 if (fixed >= 0) {

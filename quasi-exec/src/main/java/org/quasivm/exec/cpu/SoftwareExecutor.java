@@ -46,11 +46,29 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
 
     @Override
     public Exit run(long instructionBudget) {
+        try {
+            return runLoop(instructionBudget);
+        } catch (CpuFault f) {
+            // Only a fault escaping the architectural handling would get here: a defect, reported as such.
+            return new Exit.InternalError("software CPU: unhandled " + f.getMessage() + " at " + where());
+        } catch (RuntimeException e) {
+            return new Exit.InternalError("software CPU: " + e + " at " + where());
+        }
+    }
+
+    private String where() {
+        return String.format("CS:EIP %04x:%08x (instruction at %08x)", segSel[CS], eip, instrStart);
+    }
+
+    private Exit runLoop(long instructionBudget) {
         if (shutdownReason != null) {
             return new Exit.Shutdown(shutdownReason);
         }
         retireLimit = retired + Math.max(0, instructionBudget);
         InterruptSource interrupts = platform.interrupts();
+        // Exceptions that retire nothing (a handler that faults on its own first instruction, forever) still use
+        // up the budget, so run() always returns.
+        long faults = 0;
         while (true) {
             if (exitRequested) {
                 exitRequested = false;
@@ -76,7 +94,7 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
             if (halted) {
                 return Exit.HALTED;
             }
-            if (retired >= retireLimit) {
+            if (retired + faults >= retireLimit) {
                 return Exit.BUDGET_EXHAUSTED;
             }
             try {
@@ -96,6 +114,7 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
             } catch (CpuFault f) {
                 eip = instrStart;
                 shadowNext = false;
+                faults++;
                 deliverException(f.vector(), f.hasErrorCode(), f.errorCode());
             }
             if (shutdownReason != null) {
@@ -350,6 +369,8 @@ public final class SoftwareExecutor extends Interpreter implements Executor {
         sysenterEip = s.msr(MSR_SYSENTER_EIP, 0) & 0xFFFFFFFFL;
         pat = s.msr(MSR_PAT, PAT_RESET);
         mtrrDefType = s.msr(MSR_MTRR_DEF_TYPE, 0);
+        java.util.Arrays.fill(perfCounters, 0); // not carried in CpuState: see CpuSystem
+        java.util.Arrays.fill(eventSelects, 0);
         for (int i = 0; i < 16; i++) {
             mtrrVariable[i] = s.msr(MSR_MTRR_PHYS_BASE0 + i, 0);
         }

@@ -8,11 +8,11 @@ import org.quasivm.exec.fpu.X87Host;
  * mode, operand size and address for the FIP/FCS/environment images.
  */
 final class X87Bridge implements X87Host {
-    private final Interpreter cpu;
+    private final CpuMemory cpu;
     /** Operand size of the instruction being executed. */
     boolean operandSize32;
 
-    X87Bridge(Interpreter cpu) {
+    X87Bridge(CpuMemory cpu) {
         this.cpu = cpu;
     }
 
@@ -59,11 +59,11 @@ final class X87Bridge implements X87Host {
     @Override
     public void checkWritable(long address, int length) {
         int la = (int) address;
-        int last = la + length - 1;
         cpu.translate(la, true, cpu.userAccess);
-        for (int page = (la & CpuMemory.PAGE_MASK) + 4096; page - 1 != last && Integer.compareUnsigned(page, last) <= 0;
-                page += 4096) {
-            cpu.translate(page, true, cpu.userAccess);
+        // Further pages the range reaches (linear addresses wrap at 4 GiB, as the page arithmetic does).
+        int more = ((la & 0xFFF) + length - 1) >>> 12;
+        for (int i = 1; i <= more; i++) {
+            cpu.translate((la & CpuMemory.PAGE_MASK) + (i << 12), true, cpu.userAccess);
         }
     }
 

@@ -84,24 +84,24 @@ public final class CodeCache {
         blocks++;
     }
 
-    /** A write reached this frame: drop its code if it has any. */
-    public void written(long frame) {
-        CodePage p = existing(frame);
-        if (p != null && p.active()) {
+    /** A write of {@code length} bytes (within one page) reached {@code address}: drop the page's code if it hit. */
+    public void written(long address, int length) {
+        CodePage p = existing(address >>> 12);
+        if (p != null && p.active() && p.holdsCode((int) (address & 0xFFF), length)) {
             blocks -= p.clear();
-            invalidationListener.codeInvalidated(frame);
+            invalidationListener.codeInvalidated(address >>> 12);
         }
     }
 
-    /** Drops code in every frame overlapping [address, address+length). */
+    /** Drops code overlapping [address, address+length), page by page. */
     public void invalidate(long address, long length) {
         if (length <= 0) {
             return;
         }
-        long first = address >>> 12;
-        long last = (address + length - 1) >>> 12;
-        for (long f = first; f <= last; f++) {
-            written(f);
+        long end = address + length;
+        for (long a = address; a < end; a = (a | 0xFFF) + 1) {
+            long pageEnd = (a | 0xFFF) + 1;
+            written(a, (int) (Math.min(end, pageEnd) - a));
         }
     }
 

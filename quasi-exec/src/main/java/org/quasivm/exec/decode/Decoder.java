@@ -321,6 +321,7 @@ public final class Decoder {
             set(Op.ESC);
             sub = b & 7;
             imm = modRm;
+            imm2 = x87Attributes(b, modRm, o32);
             return;
         }
         switch (b) {
@@ -444,6 +445,50 @@ public final class Decoder {
             case 0xFF -> group5();
             default -> set(Op.UD);
         }
+    }
+
+    /** {@code imm2} of an x87 escape: whether the encoding is undefined, waits, stores; operand bytes from bit 8. */
+    public static final int X87_UNDEFINED = 1, X87_WAITING = 2, X87_STORE = 4;
+
+    private static int x87Attributes(int opcode, int modrm, boolean o32) {
+        int a = 0;
+        if (!org.quasivm.exec.fpu.X87.isDefined(opcode, modrm)) {
+            a |= X87_UNDEFINED;
+        } else if (org.quasivm.exec.fpu.X87.isWaiting(opcode, modrm)) {
+            a |= X87_WAITING;
+        }
+        if ((modrm & 0xC0) != 0xC0) {
+            int reg = (modrm >>> 3) & 7;
+            if (x87Stores(opcode & 7, reg)) {
+                a |= X87_STORE;
+            }
+            a |= x87OperandBytes(opcode & 7, reg, o32) << 8;
+        }
+        return a;
+    }
+
+    /** Size of the memory operand of an x87 instruction (escape 0-7, ModRM.reg). */
+    static int x87OperandBytes(int escape, int reg, boolean o32) {
+        int env = o32 ? 28 : 14;
+        int state = o32 ? 108 : 94;
+        return switch (escape) {
+            case 0, 2 -> 4;
+            case 1 -> reg == 4 || reg == 6 ? env : reg == 5 || reg == 7 ? 2 : 4;
+            case 3 -> reg == 5 || reg == 7 ? 10 : 4;
+            case 4 -> 8;
+            case 5 -> reg == 4 || reg == 6 ? state : reg == 7 ? 2 : 8;
+            case 6 -> 2;
+            default -> reg == 4 || reg == 6 ? 10 : reg == 5 || reg == 7 ? 8 : 2;
+        };
+    }
+
+    /** Whether the memory form escape/reg writes its operand (stores, FNSTENV, FNSAVE, FNSTCW, FNSTSW, FBSTP). */
+    static boolean x87Stores(int escape, int reg) {
+        return switch (escape) {
+            case 1, 5, 7 -> reg == 2 || reg == 3 || reg == 6 || reg == 7;
+            case 3 -> reg == 2 || reg == 3 || reg == 7;
+            default -> false;
+        };
     }
 
     private void alu(int b) {
@@ -716,6 +761,12 @@ public final class Decoder {
                     op = Op.MOVZX_R32_M8;
                 }
             }
+            case Op.IMUL_GvEv -> {
+                if (!mem) {
+                    op = Op.IMUL_RR32;
+                }
+            }
+            case Op.MOVZX_GvEw -> op = Op.MOVZX_R32_W;
             case Op.SHIFT_EvIb -> {
                 if (!mem && sub >= 4) {
                     op = sub == 5 ? Op.SHR_RI32 : sub == 7 ? Op.SAR_RI32 : Op.SHL_RI32;

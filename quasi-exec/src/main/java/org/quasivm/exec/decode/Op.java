@@ -238,8 +238,12 @@ public final class Op {
     public static final int SHL_RI32 = 199;
     public static final int SHR_RI32 = 200;
     public static final int SAR_RI32 = 201;
+    /** IMUL r32, r/m32 (register source). */
+    public static final int IMUL_RR32 = 202;
+    /** MOVZX r32, r/m16 (register or memory source). */
+    public static final int MOVZX_R32_W = 203;
 
-    public static final int COUNT = 202;
+    public static final int COUNT = 204;
 
     private static final boolean[] ENDS_BLOCK = new boolean[COUNT];
 

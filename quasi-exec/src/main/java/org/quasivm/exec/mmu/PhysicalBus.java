@@ -131,7 +131,7 @@ public final class PhysicalBus {
             memory.write(pa, size, value);
             return;
         }
-        code.written(pa >>> 12);
+        code.written(pa, size);
         ByteBuffer b = buffers[r];
         int off = (int) (pa - starts[r]);
         switch (size) {

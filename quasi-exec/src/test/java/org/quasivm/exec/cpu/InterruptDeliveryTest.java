@@ -144,6 +144,17 @@ class InterruptDeliveryTest {
     }
 
     @Test
+    void exceptionFromADeviceSurfacesAsAnInternalErrorExit() {
+        m.throwingPort = 0x80;
+        pm.code32("mov al, 1\nout 0x80, al\nhlt");
+        pm.enter(0, false, PmFixture.CODE);
+        Exit e = m.cpu.run(100);
+        assertInstanceOf(Exit.InternalError.class, e);
+        assertTrue(((Exit.InternalError) e).message().contains("device defect on port 80"), e.toString());
+        assertTrue(((Exit.InternalError) e).message().contains("0008:"), e.toString());
+    }
+
+    @Test
     void singleStepTrapFollowsEachInstructionWithDr6Bs() {
         pm.code32("mov eax, 1\nmov ebx, 2\nhlt");
         pm.enter(0, false, PmFixture.CODE, 0x302, 0);

@@ -215,6 +215,22 @@ class PagingTest {
     }
 
     @Test
+    void dataWrittenBesideCodeOnTheSamePageLeavesTheCodeRunning() {
+        pm.identityPaging(W | U);
+        runKernel("""
+                mov ecx, 1000
+                again:
+                add dword [counter], 3      ; data 192 bytes after the code, same page
+                loop again
+                mov eax, [counter]
+                hlt
+                times 192 db 0
+                counter: dd 0
+                """);
+        assertEquals(3000, pm.state().gpr(CpuState.RAX));
+    }
+
+    @Test
     void writeToCodeThroughAnAliasMappingInvalidatesIt() {
         pm.identityPaging(W | U);
         // Linear 0x3FF000 aliases the physical page of the code.

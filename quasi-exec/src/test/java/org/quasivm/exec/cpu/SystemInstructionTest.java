@@ -95,6 +95,27 @@ class SystemInstructionTest {
         assertEquals(0x508, s.gpr(CpuState.RAX));
     }
 
+    /** Linux's P6 PMU driver reads EVNTSEL0 and writes/reads a counter; a Pentium II has them. */
+    @Test
+    void p6PerformanceCounterMsrsAreStoredAndCountersSignExtendFromBit31() {
+        CpuState s = run("""
+                mov ecx, 0x186
+                mov eax, 0x00430076
+                xor edx, edx
+                wrmsr
+                rdmsr
+                mov ebx, eax
+                mov ecx, 0xc1
+                mov eax, 0x80000001
+                xor edx, edx
+                wrmsr
+                rdmsr
+                """);
+        assertEquals(0x00430076, s.gpr(CpuState.RBX));
+        assertEquals(0x80000001L, s.gpr(CpuState.RAX));
+        assertEquals(0xFF, s.gpr(CpuState.RDX), "bits 32-39 copy bit 31 of the value written");
+    }
+
     @Test
     void invalidPatMemoryTypeRaisesGeneralProtection() {
         run("mov ecx, 0x277\nmov eax, 0x02\nxor edx, edx\nwrmsr");

@@ -29,6 +29,8 @@ final class TestMachine {
     int ferrAssertions;
     long tsc;
     int portInValue = 0xFFFFFFFF;
+    /** A port that throws, to test that a broken device surfaces as an internal-error exit. */
+    int throwingPort = -1;
 
     TestMachine() {
         this(4 << 20, new CpuFeatures(false, false));
@@ -63,6 +65,9 @@ final class TestMachine {
 
             @Override
             public void out(int port, int size, int value) {
+                if (port == throwingPort) {
+                    throw new IllegalStateException("device defect on port " + Integer.toHexString(port));
+                }
                 io.add("out" + size + " " + Integer.toHexString(port) + "=" + Integer.toHexString(value));
             }
         };

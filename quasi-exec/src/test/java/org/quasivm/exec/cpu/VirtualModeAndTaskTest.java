@@ -139,6 +139,32 @@ class VirtualModeAndTaskTest {
     }
 
     @Test
+    void callToA16BitTssSavesAndLoadsTheShortLayout() {
+        int tss16 = 0x6000;
+        pm.setGdt(0x48, PmFixture.descriptor(tss16, 0x2B, 0x81, 0));
+        pm.setGdt(0x50, PmFixture.descriptor(0, 0xFFFF, PmFixture.CODE_ACCESS, 0)); // 16-bit code, base 0
+        m.write16(tss16 + 0x0E, 0x4000);             // IP
+        m.write16(tss16 + 0x10, 0x0002);             // FLAGS
+        m.write16(tss16 + 0x12, 0x1111);             // AX
+        m.write16(tss16 + 0x1A, 0x7800);             // SP
+        m.write16(tss16 + 0x22, PmFixture.KDATA16);  // ES
+        m.write16(tss16 + 0x24, 0x50);               // CS
+        m.write16(tss16 + 0x26, PmFixture.KDATA16);  // SS
+        m.write16(tss16 + 0x28, PmFixture.KDATA16);  // DS
+        m.load(0x4000, Nasm.assemble("bits 16\nmov bx, ax\nmov cx, sp\niret"));
+        pm.code32("call 0x48:0\nhlt");
+        pm.enter(0, false, PmFixture.CODE);
+        m.runToHalt(1000);
+        CpuState s = pm.state();
+        assertEquals(-1, pm.haltedVector(), () -> "exception " + pm.haltedVector() + " error " + pm.stack(0));
+        assertEquals(PmFixture.KCODE, s.cs().selector(), "back in the 32-bit caller");
+        assertEquals(PmFixture.TSS_SEL, m.read16(tss16), "back link in the 16-bit TSS");
+        assertEquals(0x1111, m.read16(tss16 + 0x18), "the nested task's saved BX = its AX");
+        assertEquals(0x7800, m.read16(tss16 + 0x14), "and CX = its SP");
+        assertEquals(0x4005, m.read16(tss16 + 0x0E), "saved IP after its IRET");
+    }
+
+    @Test
     void taskGateInTheIdtHandlesAnException() {
         int tss2 = 0x6000;
         pm.setGdt(0x48, PmFixture.descriptor(tss2, 0x67, PmFixture.TSS32_ACCESS, 0));

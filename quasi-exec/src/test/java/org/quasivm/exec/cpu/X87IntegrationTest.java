@@ -122,6 +122,20 @@ class X87IntegrationTest {
     }
 
     @Test
+    void environmentStoreInTheLastPageOfTheAddressSpaceChecksOnlyTheTwoPagesItTouches() {
+        pm.identityPaging(0x7);
+        m.write32(PmFixture.PAGE_DIRECTORY + 4 * 1023, PmFixture.PAGE_TABLE | 0x7); // top 4 MiB → same table
+        // DS based at FFFFF000h: offset FF0h is linear FFFFFFF0h, and the 28-byte image wraps into linear page 0.
+        pm.setGdt(0x40, PmFixture.descriptor(0xFFFFF000, 0xFFFFF, PmFixture.DATA_ACCESS, PmFixture.G_D));
+        pm.code32("mov ax, 0x40\nmov ds, ax\nfninit\nfnstenv [0xFF0]\nmov eax, 1\nhlt");
+        pm.enter(0, true, PmFixture.CODE);
+        m.runToHalt(100);
+        assertEquals(-1, pm.haltedVector());
+        assertEquals(0x037F, m.read16(0x3FFFF0), "FCW stored through the top-of-memory mapping");
+        assertEquals(1, pm.state().gpr(CpuState.RAX));
+    }
+
+    @Test
     void misalignedFxsaveRaisesGeneralProtection() {
         run("fxsave [0x40008]");
         assertEquals(13, pm.haltedVector());

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.quasivm.templates.GuestTemplate;
 import org.quasivm.vmm.config.DefinitionCodec;
@@ -23,10 +22,16 @@ import picocli.CommandLine.Parameters;
                     + "'custom' (a ROM of 64 to 256 KiB ending at 4 GiB), otherwise it is SeaBIOS.",
             "Storage: --disk (a new image in the VM's disks/) or --attach (an existing image, format probed) becomes "
                     + "the primary master, the only hard disk; --iso becomes a CD-ROM on the secondary master.",
+            "--disk SIZE[:FORMAT[:SUBFORMAT]] makes any writable format: raw, vmdk (monolithicSparse, "
+                    + "monolithicFlat, twoGbMaxExtentSparse, twoGbMaxExtentFlat), vhd (dynamic, fixed), vdi "
+                    + "(dynamic, fixed), qcow2 (v3, v2); left out, the template's size and format. --attach finds "
+                    + "the image's format by its magic bytes (never its name) and records it in the definition.",
             "Files named on the command line are taken relative to the current directory and stored absolute."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  quasivm create web1 --template linux-i386 --memory 512 --disk 8G",
+            "  quasivm create azure1 --template linux-x86_64 --disk 30G:vhd:fixed",
+            "  quasivm create vbox1 --template linux-x86_64 --attach ~/vms/vbox1.vdi",
             "  quasivm create tiny --template linux-i386 --kernel vmlinuz --initrd initrd.gz --append console=ttyS0",
             "  quasivm create dos1 --template dos --attach ~/images/freedos.img"})
 final class CreateCommand extends VmCommand implements Callable<Integer> {
@@ -45,7 +50,7 @@ final class CreateCommand extends VmCommand implements Callable<Integer> {
     HardDisk hardDisk;
 
     static final class HardDisk {
-        @Option(names = "--disk", arity = "0..1", fallbackValue = "", paramLabel = "SIZE[:FORMAT]",
+        @Option(names = "--disk", arity = "0..1", fallbackValue = "", paramLabel = "SIZE[:FORMAT[:SUBFORMAT]]",
                 description = "Create a new hard disk image (default size and format: the template's).")
         String newDisk;
 
@@ -98,7 +103,9 @@ final class CreateCommand extends VmCommand implements Callable<Integer> {
             if (hardDisk != null && hardDisk.newDisk != null) {
                 ide.set("primaryMaster", newDisk(staging, t));
             } else if (hardDisk != null && hardDisk.attach != null) {
-                ide.set("primaryMaster", DiskImages.attach(absolute(hardDisk.attach)));
+                VmDisks.Attached attached = VmDisks.attach(absolute(hardDisk.attach));
+                attached.warnings().forEach(w -> err().println("quasivm: warning: " + w));
+                ide.set("primaryMaster", attached.slot());
             }
             if (iso != null) {
                 ide.putObject("secondaryMaster").put("type", "cdrom").put("iso", absolute(iso));
@@ -127,23 +134,10 @@ final class CreateCommand extends VmCommand implements Callable<Integer> {
 
     private ObjectNode newDisk(Path staging, GuestTemplate t) throws java.io.IOException {
         String spec = hardDisk.newDisk;
-        long size = t.newDisk().sizeMiB() << 20;
-        String format = t.newDisk().format();
-        if (!spec.isEmpty()) {
-            int colon = spec.indexOf(':');
-            try {
-                size = Sizes.parse(colon < 0 ? spec : spec.substring(0, colon));
-            } catch (IllegalArgumentException e) {
-                throw new CliFailure(ExitCodes.USAGE, "--disk: " + e.getMessage());
-            }
-            if (colon >= 0) {
-                format = spec.substring(colon + 1);
-            }
-        }
-        String file = VmRegistry.DISKS + "/" + name + DiskImages.extension(format);
-        DiskImages.create(staging.resolve(file), format, size);
-        return JsonNodeFactory.instance.objectNode().put("type", "disk").put("image", file).put("format", format)
-                .put("readOnly", false);
+        String[] parts = spec.split(":", -1);
+        String format = parts.length > 1 ? parts[1] : t.newDisk().format();
+        String file = VmRegistry.DISKS + "/" + name + FormatNames.extension(FormatNames.parse(format, "--disk"));
+        return VmDisks.create(staging.resolve(file), file, spec, t.newDisk().sizeMiB() << 20, t.newDisk().format());
     }
 
     private static String absolute(Path p) {

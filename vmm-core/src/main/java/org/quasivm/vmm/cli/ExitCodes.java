@@ -17,6 +17,8 @@ public final class ExitCodes {
     public static final int CONFLICT = 6;
     /** The host cannot do it (e.g. KVM requested but not usable). */
     public static final int UNSUPPORTED = 7;
+    /** Long work (conversion, import, export) cancelled with Ctrl-C; nothing half-written was left. 128 + SIGINT. */
+    public static final int CANCELLED = 130;
 
     private ExitCodes() {
     }

@@ -16,6 +16,7 @@ import org.quasivm.vmm.registry.VmConflictException;
 import org.quasivm.vmm.registry.VmHome;
 import org.quasivm.vmm.registry.VmNotFoundException;
 import org.quasivm.vmm.registry.VmRegistry;
+import org.quasivm.vmm.storage.HostAllocationProbe;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,15 +47,19 @@ import picocli.CommandLine.Spec;
             "  1  the command ran but did not succeed (declined prompt, unmet expectation)",
             "  2  usage error",
             "  3  not found (VM, template)",
-            "  4  invalid definition or input: one line per problem, naming the file and the field",
-            "  5  I/O error",
-            "  6  conflict: name taken, VM or image in use",
-            "  7  not supported on this host",
+            "  4  invalid definition or input: one line per problem, naming the file and the field; a damaged "
+                    + "disk image or appliance",
+            "  5  I/O error: a file could not be found, opened, read or written",
+            "  6  conflict: name taken, VM or image in use, target file exists",
+            "  7  not supported on this host or by this build",
+            "  130  cancelled with Ctrl-C (nothing half-written is left)",
             "",
             "Run 'quasivm COMMAND --help' for a command's options."},
         subcommands = {
             CreateCommand.class, ListCommand.class, ShowCommand.class, SetCommand.class, CloneCommand.class,
-            RenameCommand.class, DeleteCommand.class, TemplatesCommand.class, DemoCommand.class, HostCommand.class, RunCommand.class, CputestCommand.class,
+            RenameCommand.class, DeleteCommand.class, TemplatesCommand.class, DemoCommand.class, HostCommand.class,
+            RunCommand.class, CputestCommand.class, DiskCommand.class, ImportCommand.class, ExportCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class QuasiVm implements Runnable {
 
@@ -94,6 +99,7 @@ public final class QuasiVm implements Runnable {
 
     /** Runs the CLI with the given streams and returns its exit code (tests call this in-process). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err, InputStream in) {
+        HostAllocationProbe.installIfSupported(); // raw images report their holes: conversions skip them
         QuasiVm root = new QuasiVm();
         root.in = in;
         CommandLine cl = new CommandLine(root);

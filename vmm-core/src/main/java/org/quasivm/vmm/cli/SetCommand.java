@@ -68,7 +68,7 @@ final class SetCommand extends VmCommand implements Callable<Integer> {
             result = registry.modify(name, tree -> {
                 for (DefinitionEdit e : edits) {
                     try {
-                        e.apply(tree, cwd, DiskImages::formatOf);
+                        e.apply(tree, cwd, VmDisks::formatOf);
                     } catch (IllegalArgumentException ex) {
                         throw new CliFailure(ExitCodes.USAGE, e.key() + ": " + ex.getMessage());
                     }

@@ -43,6 +43,21 @@ final class Sizes {
         return String.format("%.1f MiB", bytes / (double) (1L << 20));
     }
 
+    /** A size for reading at any scale: "0 bytes", "512 bytes", "64.0 KiB", "1.5 MiB", "2.0 GiB", "1.2 TiB". */
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " bytes";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+        double v = bytes / 1024.0;
+        int u = 0;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
     static String format(long bytes) {
         if (bytes % (1L << 30) == 0) {
             return (bytes >> 30) + " GiB";

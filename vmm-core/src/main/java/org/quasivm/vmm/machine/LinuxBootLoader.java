@@ -3,6 +3,7 @@ package org.quasivm.vmm.machine;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.quasivm.exec.state.CpuState;
 import org.quasivm.exec.state.SegmentState;
@@ -129,7 +130,7 @@ public final class LinuxBootLoader {
      */
     public static CpuState entryState(CpuState reset, BzImage kernel) {
         long[] gprs = reset.gprs();
-        java.util.Arrays.fill(gprs, 0);
+        Arrays.fill(gprs, 0);
         gprs[CpuState.RSI] = BOOT_PARAMS_ADDRESS;
         gprs[CpuState.RSP] = GDT_ADDRESS - 0x10; // a scratch stack below the GDT; the kernel sets its own
         int flat = SegmentState.P | SegmentState.S | SegmentState.DB | SegmentState.G;

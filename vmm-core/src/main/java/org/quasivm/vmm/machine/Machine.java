@@ -16,7 +16,9 @@ import java.util.function.Function;
 import org.quasivm.exec.Executor;
 import org.quasivm.exec.Exit;
 import org.quasivm.exec.Platform;
+import org.quasivm.exec.state.CpuState;
 import org.quasivm.vmm.clock.ClockMode;
+import org.quasivm.vmm.clock.ClockTimer;
 import org.quasivm.vmm.clock.VirtualClock;
 
 /**
@@ -54,8 +56,11 @@ public final class Machine implements AutoCloseable {
     private volatile StopReason stopReason;
     private volatile Consumer<StopReason> onStop = r -> { };
 
+    private final ClockTimer pauseTimer;
+    private boolean pauseDue;
     private long instructionsPerSecond = 20_000_000L;
     private int haltStreak;
+    private long retiredAtLastHalt = -1;
     private long resets;
 
     private Machine(PcBoard board, Function<Platform, Executor> executorFactory, String name) {
@@ -70,6 +75,7 @@ public final class Machine implements AutoCloseable {
                     + " executor cannot count instructions, so it cannot run with the deterministic clock");
         }
         this.alarm = counting ? null : new DeadlineAlarm(executor, name + "-alarm");
+        this.pauseTimer = clock.newTimer("pause-at", deadline -> pauseDue = true);
         this.vmThread = new Thread(this::run, name);
     }
 
@@ -96,7 +102,7 @@ public final class Machine implements AutoCloseable {
         if (state != MachineState.CREATED) {
             throw new IllegalStateException("machine already started (" + state + ")");
         }
-        state = MachineState.RUNNING;
+        setState(MachineState.RUNNING);
         vmThread.start();
     }
 
@@ -188,6 +194,11 @@ public final class Machine implements AutoCloseable {
         LockSupport.unpark(vmThread);
     }
 
+    /** The CPU's architectural state, taken on the VM thread between slices (diagnostics, snapshots). */
+    public CompletableFuture<CpuState> cpuState() {
+        return inspect(b -> executor.saveState());
+    }
+
     /** Waits until the machine stops; empty on timeout. */
     public Optional<StopReason> awaitStop(Duration timeout) throws InterruptedException {
         if (stoppedLatch.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -211,12 +222,12 @@ public final class Machine implements AutoCloseable {
         return resets;
     }
 
-    /** Powers off (if running) and waits for the VM thread to finish. */
+    /** Powers off (if running) and waits for the VM thread to finish (an interrupt is kept for the caller). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (state == MachineState.CREATED) {
             synchronized (this) {
-                state = MachineState.STOPPED;
+                setState(MachineState.STOPPED);
             }
             stopReason = new StopReason(StopReason.Kind.HOST_POWER_OFF, "closed before start", null);
             try {
@@ -228,7 +239,18 @@ public final class Machine implements AutoCloseable {
             return;
         }
         powerOff();
-        stoppedLatch.await();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                stoppedLatch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---- the VM thread
@@ -251,6 +273,12 @@ public final class Machine implements AutoCloseable {
                 }
                 board.deliverHostInput();
                 clock.fireDue();
+                if (pauseDue) {
+                    pauseDue = false;
+                    clock.pause();
+                    setState(MachineState.PAUSED);
+                    continue;
+                }
                 long retiredBefore = counting ? executor.instructionsRetired() : 0;
                 long hostBefore = System.nanoTime();
                 Exit exit = executor.run(budget());
@@ -335,7 +363,20 @@ public final class Machine implements AutoCloseable {
      */
     private void idle() {
         haltStreak++;
-        if (haltStreak == 1 && board.pic().hasInterrupt()) {
+        long retired = counting ? executor.instructionsRetired() : -1;
+        boolean noProgress = counting && retired == retiredAtLastHalt;
+        retiredAtLastHalt = retired;
+        boolean interruptPending = board.pic().hasInterrupt();
+        if (haltStreak == 1 && interruptPending) {
+            return;
+        }
+        if (noProgress && interruptPending) {
+            // halted with interrupts disabled (cli; hlt): only the host can change anything now
+            board.flushOutput();
+            while (!wakePending.getAndSet(false)) {
+                LockSupport.parkNanos(this, 1_000_000_000L);
+            }
+            haltStreak = 0;
             return;
         }
         long deadline = clock.nextDeadline();
@@ -383,13 +424,20 @@ public final class Machine implements AutoCloseable {
                 return new MachineReply.Refused("cannot pause: machine is " + state);
             }
             clock.pause();
-            state = MachineState.PAUSED;
+            setState(MachineState.PAUSED);
         } else if (command instanceof MachineCommand.Resume) {
             if (state != MachineState.PAUSED) {
                 return new MachineReply.Refused("cannot resume: machine is " + state);
             }
             clock.resume();
-            state = MachineState.RUNNING;
+            setState(MachineState.RUNNING);
+        } else if (command instanceof MachineCommand.PauseAt at) {
+            if (state == MachineState.RUNNING && at.guestNanos() <= clock.nanos()) {
+                clock.pause();
+                setState(MachineState.PAUSED);
+            } else {
+                pauseTimer.schedule(at.guestNanos());
+            }
         } else if (command instanceof MachineCommand.Reset) {
             machineReset();
         } else if (command instanceof MachineCommand.PowerOff) {
@@ -407,8 +455,26 @@ public final class Machine implements AutoCloseable {
             if (stopReason == null) {
                 stopReason = reason;
             }
-            state = MachineState.STOPPED;
         }
+        setState(MachineState.STOPPED);
+    }
+
+    private synchronized void setState(MachineState next) {
+        state = next;
+        notifyAll();
+    }
+
+    /** Waits until the machine is in {@code wanted} (or stopped); returns whether it got there in time. */
+    public synchronized boolean awaitState(MachineState wanted, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (state != wanted) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || state == MachineState.STOPPED) {
+                return state == wanted;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
     }
 
     private void finish() {
@@ -434,7 +500,7 @@ public final class Machine implements AutoCloseable {
             if (stopReason == null) {
                 stopReason = new StopReason(StopReason.Kind.FAILURE, "VM thread ended", null);
             }
-            state = MachineState.STOPPED;
+            setState(MachineState.STOPPED);
             stoppedLatch.countDown();
             onStop.accept(stopReason);
         }

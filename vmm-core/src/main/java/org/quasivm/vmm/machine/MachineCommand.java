@@ -24,6 +24,12 @@ public sealed interface MachineCommand {
     /** Pulls the plug: the machine stops at once. */
     record PowerOff() implements MachineCommand { }
 
+    /**
+     * Pauses the machine when guest time reaches {@code guestNanos} (at once if it has), at an exact instruction
+     * in deterministic mode: for reproducible comparisons and benchmarks. Replaces an earlier PauseAt.
+     */
+    record PauseAt(long guestNanos) implements MachineCommand { }
+
     /** The ACPI power button: a guest with ACPI shuts itself down. */
     record PressPowerButton() implements MachineCommand { }
 

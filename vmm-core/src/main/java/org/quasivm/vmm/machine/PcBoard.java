@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -126,7 +127,7 @@ public final class PcBoard implements AutoCloseable {
     public PcBoard(BoardConfig config) throws IOException {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = new VirtualClock(config.clockMode(), config.instructionsPerSecond(), System::nanoTime);
-        this.memory = new PcMemoryMap(config.ramBytes(), firmwareRom(config.firmware()), mmio);
+        this.memory = new PcMemoryMap(config.ramBytes(), firmwareRom(config.firmware(), config.uuid()), mmio);
         memory.onMapChanged(() -> {
             if (executor != null) {
                 executor.memoryMapChanged();
@@ -177,7 +178,7 @@ public final class PcBoard implements AutoCloseable {
                 Piix4Pm.COM1_DECODE | Piix4Pm.COM2_DECODE, false);
         pci.add(0, 0, hostBridge);
         pci.add(1, 0, isaBridge);
-        pci.add(1, 3, pm);
+        pci.add(PM_DEVICE, PM_FUNCTION, pm);
         pci.setInterruptRouter(isaBridge);
         PciConfigMechanism1 configPorts = new PciConfigMechanism1(pci, resetControl);
 
@@ -229,13 +230,28 @@ public final class PcBoard implements AutoCloseable {
         this.platform = new Platform(memory, io, pic, clock::timeStampCounter);
     }
 
-    private static byte[] firmwareRom(BootFirmware firmware) {
+    static final int DIRECT_BOOT_ACPI = 0xE000;
+    // PIIX4 PM configuration registers a BIOS programs (82371AB datasheet: PMBA 40h, PMREGMISC 80h bit 0)
+    private static final int PM_DEVICE = 1;
+    private static final int PM_FUNCTION = 3;
+    private static final int PM_BASE_ADDRESS = 0x40;
+    private static final int PM_REGISTER_MISC = 0x80;
+    private static final int PM_IO_SPACE_ENABLE = 0x01;
+    static final int DIRECT_BOOT_SMBIOS_ENTRY = 0xF000;
+    static final int DIRECT_BOOT_SMBIOS_TABLE = 0xF020;
+
+    private static byte[] firmwareRom(BootFirmware firmware, byte[] uuid) {
         if (firmware instanceof BootFirmware.Rom rom) {
             return rom.image();
         }
-        // no BIOS: the reset vector area holds HLT, so a CPU reset that is not followed by a reload stops cleanly
+        // no BIOS: the reset vector area holds HLT, so a CPU reset that is not followed by a reload stops cleanly;
+        // the ACPI and SMBIOS tables a BIOS would have built sit in the F segment, where kernels look for them
         byte[] blank = new byte[0x1_0000];
-        java.util.Arrays.fill(blank, (byte) 0xF4);
+        Arrays.fill(blank, (byte) 0xF4);
+        Arrays.fill(blank, DIRECT_BOOT_ACPI, DIRECT_BOOT_ACPI + AcpiTables.SIZE, (byte) 0);
+        AcpiTables.install(blank, 0xF_0000L, DIRECT_BOOT_ACPI);
+        Arrays.fill(blank, DIRECT_BOOT_SMBIOS_ENTRY, 0xFF00, (byte) 0);
+        SmbiosTables.install(blank, 0xF_0000L, DIRECT_BOOT_SMBIOS_ENTRY, DIRECT_BOOT_SMBIOS_TABLE, uuid);
         return blank;
     }
 
@@ -342,6 +358,7 @@ public final class PcBoard implements AutoCloseable {
         if (config.firmware() instanceof BootFirmware.Linux linux) {
             LinuxBootLoader.load(linux, memory);
             routePciInterruptsLikeFirmware();
+            enablePowerManagementLikeFirmware();
             return Optional.of(LinuxBootLoader.entryState(resetState, linux.kernel()));
         }
         return Optional.empty();
@@ -369,6 +386,15 @@ public final class PcBoard implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Without a BIOS nobody places the PIIX4 power-management block: put it where SeaBIOS does (I/O 600h, enabled),
+     * which is where the direct-boot FADT ({@link AcpiTables}) says it is.
+     */
+    private void enablePowerManagementLikeFirmware() {
+        pci.writeConfig(PM_DEVICE, PM_FUNCTION, PM_BASE_ADDRESS, 4, AcpiTables.PM_IO_BASE | 1);
+        pci.writeConfig(PM_DEVICE, PM_FUNCTION, PM_REGISTER_MISC, 1, PM_IO_SPACE_ENABLE);
     }
 
     // ---- signals from the hardware

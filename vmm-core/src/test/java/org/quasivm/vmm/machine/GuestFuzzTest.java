@@ -133,7 +133,7 @@ class GuestFuzzTest {
         p.ports().out(0x43, 1, 0x34);
         p.ports().out(0x40, 1, 0x00);
         p.ports().out(0x40, 1, 0x10);
-        retired += 1_000_000;
+        retired += 10_000_000; // 10 ms at the default 1 GIPS: several timer periods
         b.clock().fireDue();
         assertTrue(p.interrupts().hasInterrupt());
         assertEquals(0x08, p.interrupts().acknowledge());

@@ -237,4 +237,24 @@ class MachineTest {
             assertEquals(0x1E, (int) m.inspect(b -> b.io().in(0x60, 1)).get(10, TimeUnit.SECONDS));
         }
     }
+
+    @Test
+    void pauseAtStopsAtTheSameInstructionEveryTime() throws Exception {
+        long[] counts = new long[2];
+        for (int run = 0; run < 2; run++) {
+            cpus.clear();
+            List<Step> script = concat(timerSetup(), new Spin(1_000), new Halt(), new Spin(3_333),
+                    new Repeat(14, 1_000));
+            try (Machine m = machine(ClockMode.DETERMINISTIC, script, true)) {
+                m.start();
+                m.submit(new MachineCommand.PauseAt(50_000_000L)).get(10, TimeUnit.SECONDS);
+                assertTrue(m.awaitState(MachineState.PAUSED, WAIT));
+                counts[run] = m.cpuState().get(10, TimeUnit.SECONDS).instructionsRetired();
+                long at = m.inspect(b -> b.clock().nanos()).get(10, TimeUnit.SECONDS);
+                assertTrue(at >= 50_000_000L && at < 50_000_010L, "paused at " + at); // within one instruction
+            }
+        }
+        assertEquals(counts[0], counts[1]);
+        assertTrue(counts[0] > 0);
+    }
 }

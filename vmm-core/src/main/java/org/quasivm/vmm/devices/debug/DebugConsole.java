@@ -3,12 +3,14 @@ package org.quasivm.vmm.devices.debug;
 import java.util.Objects;
 import java.util.function.Consumer;
 
+import org.quasivm.vmm.bus.BusDevice;
+
 /**
  * The Bochs/QEMU debug console ports (402h, where SeaBIOS writes its log, and E9h): bytes become lines handed to a
  * sink (the VM log). Reading returns E9h, which is how guests detect the port. Lines are capped at 4 KiB so a
  * guest that never writes a newline cannot grow memory.
  */
-public final class DebugConsole implements org.quasivm.vmm.bus.BusDevice {
+public final class DebugConsole implements BusDevice {
 
     static final int MAX_LINE = 4096;
     static final int PRESENT = 0xE9;

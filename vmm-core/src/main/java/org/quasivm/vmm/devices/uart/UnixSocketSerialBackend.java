@@ -51,8 +51,9 @@ public final class UnixSocketSerialBackend implements SerialBackend {
     }
 
     private static boolean isStale(Path path) {
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-            return false;
+        try {
+            SocketChannel.open(UnixDomainSocketAddress.of(path)).close();
+            return false; // somebody answered: a live VM
         } catch (IOException e) {
             return true;
         }

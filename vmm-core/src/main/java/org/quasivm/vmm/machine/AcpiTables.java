@@ -1,0 +1,126 @@
+package org.quasivm.vmm.machine;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+import org.quasivm.vmm.devices.acpi.Piix4Pm;
+import org.quasivm.vmm.devices.rtc.Rtc146818;
+
+/**
+ * ACPI 1.0 tables for boots without a BIOS (which would otherwise build them, as SeaBIOS does for QEMU): the RSDP the
+ * kernel finds by scanning E0000h-FFFFFh, an RSDT, a FADT describing the PIIX4 power-management block (PM timer,
+ * PM1 event/control, GPE0, the SCI on IRQ 9, ACPI mode switched through SMI_CMD B2h), a FACS, and a DSDT whose only
+ * object is {@code \_S5} so the guest can power off. Without them Linux reports "ACPI BIOS Error ... RSDP" and has
+ * neither the PM timer nor ACPI power-off.
+ */
+final class AcpiTables {
+
+    /** Where firmware-style setup puts the PIIX4 PM I/O block (SeaBIOS's PORT_ACPI_PM_BASE). */
+    static final int PM_IO_BASE = 0x600;
+    static final int SMI_COMMAND_PORT = 0xB2;
+    static final int ACPI_ENABLE = 0xF1;
+    static final int ACPI_DISABLE = 0xF0;
+
+    static final int RSDP_OFFSET = 0x000;
+    static final int FACS_OFFSET = 0x040;   // 64-byte aligned
+    static final int RSDT_OFFSET = 0x080;
+    static final int FADT_OFFSET = 0x100;
+    static final int DSDT_OFFSET = 0x200;
+    /** Bytes the tables occupy from the base they are installed at. */
+    static final int SIZE = 0x240;
+
+    private static final int HEADER = 36;
+    private static final int FADT_LENGTH = 116;
+    private static final int FACS_LENGTH = 64;
+    // FADT flags: WBINVD works, C1 is supported on all processors, the sleep button is not a fixed feature.
+    private static final int FADT_FLAGS = 1 | (1 << 2) | (1 << 5);
+    /** DefinitionBlock body: Name (\_S5, Package (4) { 0, 0, 0, 0 }) — PIIX4's SLP_TYP for S5 is 0. */
+    private static final byte[] DSDT_AML = {
+        0x08, 0x5C, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0x00, 0x00, 0x00, 0x00};
+
+    private AcpiTables() {
+    }
+
+    /** Writes the tables into {@code rom} at {@code offset}; {@code rom[0]} is guest-physical {@code romBase}. */
+    static void install(byte[] rom, long romBase, int offset) {
+        if ((romBase + offset) % 16 != 0) {
+            throw new IllegalArgumentException("the RSDP must sit on a 16-byte boundary");
+        }
+        long base = romBase + offset;
+        ByteBuffer b = ByteBuffer.wrap(rom, offset, SIZE).slice().order(ByteOrder.LITTLE_ENDIAN);
+
+        // DSDT
+        header(b, DSDT_OFFSET, "DSDT", HEADER + DSDT_AML.length, 1);
+        b.position(DSDT_OFFSET + HEADER);
+        b.put(DSDT_AML);
+        checksum(b, DSDT_OFFSET, HEADER + DSDT_AML.length, 9);
+
+        // FACS (no checksum; global lock and waking vector unused)
+        b.position(FACS_OFFSET);
+        b.put("FACS".getBytes(StandardCharsets.US_ASCII)).putInt(FACS_LENGTH);
+
+        // FADT ("FACP"), ACPI 1.0 layout
+        header(b, FADT_OFFSET, "FACP", FADT_LENGTH, 1);
+        b.position(FADT_OFFSET + HEADER);
+        b.putInt((int) (base + FACS_OFFSET));
+        b.putInt((int) (base + DSDT_OFFSET));
+        b.put((byte) 0);                          // INT_MODEL (ACPI 1.0): dual PIC, this board has no APIC
+        b.put((byte) 0);                          // reserved
+        b.putShort((short) PcBoard.IRQ_SCI);
+        b.putInt(SMI_COMMAND_PORT);
+        b.put((byte) ACPI_ENABLE).put((byte) ACPI_DISABLE).put((byte) 0).put((byte) 0);
+        b.putInt(PM_IO_BASE);                     // PM1a_EVT_BLK: status + enable
+        b.putInt(0);                              // PM1b_EVT_BLK
+        b.putInt(PM_IO_BASE + 4);                 // PM1a_CNT_BLK
+        b.putInt(0);                              // PM1b_CNT_BLK
+        b.putInt(0);                              // PM2_CNT_BLK
+        b.putInt(PM_IO_BASE + 8);                 // PM_TMR_BLK
+        b.putInt(Piix4Pm.GPE0_PORT);              // GPE0_BLK
+        b.putInt(0);                              // GPE1_BLK
+        b.put((byte) 4).put((byte) 2).put((byte) 0).put((byte) 4);   // PM1_EVT, PM1_CNT, PM2_CNT, PM_TMR lengths
+        b.put((byte) 4).put((byte) 0).put((byte) 0).put((byte) 0);   // GPE0, GPE1 lengths, GPE1_BASE, reserved
+        b.putShort((short) 0x0FFF).putShort((short) 0x0FFF);        // C2/C3 latency: not supported
+        b.putShort((short) 0).putShort((short) 0);                   // flush size/stride
+        b.put((byte) 0).put((byte) 0);                               // duty offset/width
+        b.put((byte) 0).put((byte) 0).put((byte) Rtc146818.CENTURY);  // day/month alarm, century
+        b.put(new byte[3]);                                          // reserved
+        b.putInt(FADT_FLAGS);
+        checksum(b, FADT_OFFSET, FADT_LENGTH, 9);
+
+        // RSDT: one entry, the FADT
+        header(b, RSDT_OFFSET, "RSDT", HEADER + 4, 1);
+        b.position(RSDT_OFFSET + HEADER);
+        b.putInt((int) (base + FADT_OFFSET));
+        checksum(b, RSDT_OFFSET, HEADER + 4, 9);
+
+        // RSDP (ACPI 1.0, 20 bytes)
+        b.position(RSDP_OFFSET);
+        b.put("RSD PTR ".getBytes(StandardCharsets.US_ASCII)).put((byte) 0);
+        b.put("QUASI ".getBytes(StandardCharsets.US_ASCII)).put((byte) 0);
+        b.putInt((int) (base + RSDT_OFFSET));
+        checksum(b, RSDP_OFFSET, 20, 8);
+    }
+
+    private static void header(ByteBuffer b, int at, String signature, int length, int revision) {
+        b.position(at);
+        b.put(signature.getBytes(StandardCharsets.US_ASCII));
+        b.putInt(length);
+        b.put((byte) revision);
+        b.put((byte) 0);                                              // checksum, set last
+        b.put("QUASI ".getBytes(StandardCharsets.US_ASCII));          // OEM ID
+        b.put("QUASIVM ".getBytes(StandardCharsets.US_ASCII));        // OEM table ID
+        b.putInt(1);                                                  // OEM revision
+        b.put("QVM ".getBytes(StandardCharsets.US_ASCII));            // creator ID
+        b.putInt(1);                                                  // creator revision
+    }
+
+    /** Sets the byte at {@code at + field} so the {@code length} bytes from {@code at} sum to zero. */
+    private static void checksum(ByteBuffer b, int at, int length, int field) {
+        int sum = 0;
+        for (int i = 0; i < length; i++) {
+            sum += b.get(at + i);
+        }
+        b.put(at + field, (byte) -(sum - b.get(at + field)));
+    }
+}

@@ -178,7 +178,8 @@ class SeaBiosDiskBootTest {
         assertEquals(md5(expected, 0, expected.length) + "  /mnt/BIG.BIN", out.strip());
         setup.terminal.type("poweroff -f\n");
         Optional<StopReason> stop = machine.awaitStop(COMMAND);
-        assertTrue(stop.isPresent(), "the guest did not power off");
+        assertTrue(stop.isPresent(), "the guest did not power off; last lines:\n"
+                + String.join("\n", setup.terminal.transcript.lastLines(40)));
         assertEquals(StopReason.Kind.GUEST_POWER_OFF, stop.get().kind());
         try (DiskImage image = DiskImages.open(disk)) {
             assertArrayEquals(expected, Fat16File.read(image, 2048 * 512L, "BIG.BIN"));
@@ -188,6 +189,7 @@ class SeaBiosDiskBootTest {
     @Test
     @Order(8)
     void theCdOnTheSecondaryMasterBootsAndReadsTheFileBack() throws Exception {
+        machine.close(); // already off unless the power-off above failed; the first VM must let go of the disk
         StorageGuests.Setup cd = new StorageGuests.Setup()
                 .disk(IdePosition.PRIMARY_MASTER, disk, ImageFormat.VMDK)
                 .cdrom(IdePosition.SECONDARY_MASTER, guest.iso())

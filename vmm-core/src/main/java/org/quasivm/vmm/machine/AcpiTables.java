@@ -10,9 +10,9 @@ import org.quasivm.vmm.devices.rtc.Rtc146818;
 /**
  * ACPI 1.0 tables for boots without a BIOS (which would otherwise build them, as SeaBIOS does for QEMU): the RSDP the
  * kernel finds by scanning E0000h-FFFFFh, an RSDT, a FADT describing the PIIX4 power-management block (PM timer,
- * PM1 event/control, GPE0, the SCI on IRQ 9, ACPI mode switched through SMI_CMD B2h), a FACS, and a DSDT whose only
- * object is {@code \_S5} so the guest can power off. Without them Linux reports "ACPI BIOS Error ... RSDP" and has
- * neither the PM timer nor ACPI power-off.
+ * PM1 event/control, GPE0, the SCI on IRQ 9, ACPI mode switched through SMI_CMD B2h), a FACS, and a DSDT with
+ * {@code \_S5} (so the guest can power off) and the PCI host bridge. Without them Linux reports "ACPI BIOS Error ...
+ * RSDP" and has neither the PM timer nor ACPI power-off.
  */
 final class AcpiTables {
 
@@ -28,16 +28,22 @@ final class AcpiTables {
     static final int FADT_OFFSET = 0x100;
     static final int DSDT_OFFSET = 0x200;
     /** Bytes the tables occupy from the base they are installed at. */
-    static final int SIZE = 0x240;
+    static final int SIZE = 0x260;
 
     private static final int HEADER = 36;
     private static final int FADT_LENGTH = 116;
     private static final int FACS_LENGTH = 64;
     // FADT flags: WBINVD works, C1 is supported on all processors, the sleep button is not a fixed feature.
     private static final int FADT_FLAGS = 1 | (1 << 2) | (1 << 5);
-    /** DefinitionBlock body: Name (\_S5, Package (4) { 0, 0, 0, 0 }) — PIIX4's SLP_TYP for S5 is 0. */
+    /**
+     * DefinitionBlock body: Name (\_S5, Package (4) { 0, 0, 0, 0 }) — PIIX4's SLP_TYP for S5 is 0 — and
+     * Device (\_SB.PCI0) { Name (_HID, EisaId ("PNP0A03")) }: once ACPI is up, Linux scans PCI only below the host
+     * bridges the namespace declares (no legacy probe), so without it a direct-booted guest sees no PCI device.
+     */
     private static final byte[] DSDT_AML = {
-        0x08, 0x5C, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0x00, 0x00, 0x00, 0x00};
+        0x08, 0x5C, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0x00, 0x00, 0x00, 0x00,
+        0x5B, (byte) 0x82, 0x15, 0x5C, 0x2E, '_', 'S', 'B', '_', 'P', 'C', 'I', '0',    // Device, PkgLength 21
+        0x08, '_', 'H', 'I', 'D', 0x0C, 0x41, (byte) 0xD0, 0x0A, 0x03};                // DWord 0x030AD041
 
     private AcpiTables() {
     }

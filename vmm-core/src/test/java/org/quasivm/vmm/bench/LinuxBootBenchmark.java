@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.quasivm.exec.cpu.SoftwareExecutor;
+import org.quasivm.templates.assets.LinuxGuest;
 import org.quasivm.vmm.clock.ClockMode;
 import org.quasivm.vmm.devices.uart.NullSerialBackend;
 import org.quasivm.vmm.devices.uart.SerialTranscript;
@@ -21,6 +22,7 @@ import org.quasivm.vmm.devices.uart.TeeSerialBackend;
 import org.quasivm.vmm.machine.BoardConfig;
 import org.quasivm.vmm.machine.FirmwareImages;
 import org.quasivm.vmm.machine.Machine;
+import org.quasivm.vmm.testing.DebianGuests;
 
 /**
  * Wall time from power-on to the busybox shell prompt, direct Linux boot, QuasiVM's software executor against
@@ -35,12 +37,8 @@ import org.quasivm.vmm.machine.Machine;
  */
 public final class LinuxBootBenchmark {
 
-    static final Path CACHE = Path.of(System.getProperty("user.home"), ".cache/quasivm");
-    static final Path KERNEL = CACHE.resolve(
-            "extracted/linux-image-6.1.0-50-686_6.1.176-1_i386/boot/vmlinuz-6.1.0-50-686");
-    static final Path INITRD = CACHE.resolve("guests/linux-i386-busybox/initrd-busybox.gz");
     static final String COMMAND_LINE = "console=ttyS0 panic=-1";
-    static final String PROMPT = "quasivm:/# ";
+    static final String PROMPT = DebianGuests.PROMPT;
     static final int MEMORY_MIB = 256;
     static final Duration LIMIT = Duration.ofMinutes(20);
 
@@ -50,15 +48,12 @@ public final class LinuxBootBenchmark {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         ClockMode mode = args.length > 1 ? ClockMode.valueOf(args[1].toUpperCase(Locale.ROOT)) : ClockMode.REALTIME;
-        if (!Files.isRegularFile(KERNEL) || !Files.isRegularFile(INITRD)) {
-            System.err.println("guest assets missing: " + KERNEL + ", " + INITRD);
-            System.exit(2);
-        }
+        LinuxGuest guest = DebianGuests.linux();
         List<Double> qemu = new ArrayList<>();
         List<Double> quasi = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            double q = qemuSeconds();
-            double v = quasiSeconds(mode);
+            double q = qemuSeconds(guest);
+            double v = quasiSeconds(guest, mode);
             qemu.add(q);
             quasi.add(v);
             System.out.printf(Locale.ROOT, "run %d: qemu-tcg %.2f s, quasivm %.2f s (%s), ratio %.1f%n", i + 1, q, v,
@@ -77,10 +72,10 @@ public final class LinuxBootBenchmark {
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
-    static double quasiSeconds(ClockMode mode) throws Exception {
+    static double quasiSeconds(LinuxGuest guest, ClockMode mode) throws Exception {
         SerialTranscript transcript = new SerialTranscript(1 << 20);
         BoardConfig config = BoardConfig.builder((long) MEMORY_MIB << 20,
-                FirmwareImages.linux(KERNEL, INITRD, COMMAND_LINE)).clock(mode)
+                FirmwareImages.linux(guest.kernel(), guest.initrd(), COMMAND_LINE)).clock(mode)
                 .com1(new TeeSerialBackend(new NullSerialBackend(), transcript)).build();
         long t0 = System.nanoTime();
         try (Machine m = Machine.create(config, SoftwareExecutor::new, "bench")) {
@@ -93,10 +88,10 @@ public final class LinuxBootBenchmark {
         }
     }
 
-    static double qemuSeconds() throws IOException, InterruptedException {
+    static double qemuSeconds(LinuxGuest guest) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("qemu-system-i386", "-accel", "tcg", "-m", String.valueOf(MEMORY_MIB),
-                "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot", "-kernel", KERNEL.toString(),
-                "-initrd", INITRD.toString(), "-append", COMMAND_LINE).redirectErrorStream(true).start();
+                "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
+                "-kernel", guest.kernel().toString(), "-initrd", guest.initrd().toString(), "-append", COMMAND_LINE).redirectErrorStream(true).start();
         long t0 = System.nanoTime();
         try (InputStream in = p.getInputStream()) {
             StringBuilder seen = new StringBuilder();

@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
 
 import org.quasivm.disk.ImageFormat;
 import org.quasivm.exec.cpu.SoftwareExecutor;
-import org.quasivm.templates.assets.CacheDirectory;
 import org.quasivm.templates.assets.GuestAssetBuilder;
 import org.quasivm.templates.assets.StorageGuest;
 import org.quasivm.vmm.clock.ClockMode;
@@ -29,6 +28,7 @@ import org.quasivm.vmm.machine.BoardConfig;
 import org.quasivm.vmm.machine.FirmwareImages;
 import org.quasivm.vmm.machine.Machine;
 import org.quasivm.vmm.storage.LockedImage;
+import org.quasivm.vmm.testing.DebianGuests;
 import org.quasivm.vmm.testing.TestTerminal;
 
 /**
@@ -50,7 +50,7 @@ public final class StorageBenchmark {
     static final int MIB = 256;
     static final long IMAGE_BYTES = 300L << 20;
     static final String COMMAND_LINE = GuestAssetBuilder.MEDIA_COMMAND_LINE + " quiet";
-    static final String PROMPT = "quasivm:/# ";
+    static final String PROMPT = DebianGuests.PROMPT;
     static final Duration BOOT = Duration.ofMinutes(20);
     static final Duration COMMAND = Duration.ofMinutes(30);
     private static final Pattern END = Pattern.compile("@@END (\\d+)");
@@ -70,7 +70,7 @@ public final class StorageBenchmark {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        StorageGuest guest = new GuestAssetBuilder(CacheDirectory.resolve(), System.err::println).storageGuest();
+        StorageGuest guest = DebianGuests.storage();
         Map<String, List<Double>> qemu = new LinkedHashMap<>();
         Map<String, List<Double>> quasi = new LinkedHashMap<>();
         for (String c : CASES) {

@@ -21,37 +21,27 @@ import org.quasivm.vmm.machine.BootDeviceOrder;
 import org.quasivm.vmm.machine.FirmwareImages;
 import org.quasivm.vmm.machine.Machine;
 import org.quasivm.vmm.storage.LockedImage;
+import org.quasivm.vmm.testing.DebianGuests;
 import org.quasivm.vmm.testing.LogLines;
 import org.quasivm.vmm.testing.TestTerminal;
-import org.quasivm.templates.assets.AssetException;
-import org.quasivm.templates.assets.CacheDirectory;
-import org.quasivm.templates.assets.GuestAssetBuilder;
 import org.quasivm.templates.assets.StorageGuest;
 
 /**
- * The storage boot tests' guest and machine: the boot media the asset builder makes (built on first use, skipped
- * with the reason when that cannot be done here), and a PC with SeaBIOS, the VGA, the IDE controller and the floppy
- * controller on the software CPU with the deterministic clock.
+ * The storage boot tests' guest and machine: the boot media the asset builder makes ({@link DebianGuests}: built on
+ * first use; a failure to build them fails the test), and a PC with SeaBIOS, the VGA, the IDE controller and the
+ * floppy controller on the software CPU with the deterministic clock.
  */
 final class StorageGuests {
 
-    static final String PROMPT = "quasivm:/# ";
-    private static StorageGuest guest;
+    static final String PROMPT = DebianGuests.PROMPT;
 
     private StorageGuests() {
     }
 
-    static synchronized StorageGuest guest() {
+    static StorageGuest guest() {
         assumeTrue(FirmwareImages.findSeaBios().isPresent() && FirmwareImages.findVgaBios().isPresent(),
                 "Debian package seabios is not installed");
-        if (guest == null) {
-            try {
-                guest = new GuestAssetBuilder(CacheDirectory.resolve(), System.err::println).storageGuest();
-            } catch (AssetException e) {
-                assumeTrue(false, "the storage guest cannot be built here: " + e.getMessage());
-            }
-        }
-        return guest;
+        return DebianGuests.storage();
     }
 
     /** What to attach and where to boot from. */

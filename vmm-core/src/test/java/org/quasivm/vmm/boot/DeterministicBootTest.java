@@ -105,9 +105,9 @@ class DeterministicBootTest {
     void linuxBootIsIdenticalTwice() throws Exception {
         LinuxGuest guest = DebianGuests.linux();
         BootFirmware linux = FirmwareImages.linux(guest.kernel(), guest.initrd(), LINUX_COMMAND_LINE);
-        // just past the shell prompt, which comes at 10.35 s of guest time here: some 3.8 billion instructions (the
+        // past the shell prompt, which comes at 10.35 s of guest time here: some 3.8 billion instructions (the
         // kernel unpacking itself is over 2 of them) at 1 GIPS, and idle time skipped to the next timer
-        long at = 10_500_000_000L;
+        long at = 11_000_000_000L;
         Outcome first = runUntil(linux, 256 << 20, at, false);
         Outcome second = runUntil(linux, 256 << 20, at, false);
         assertTrue(first.serial().contains(DebianGuests.PROMPT), first.serial());

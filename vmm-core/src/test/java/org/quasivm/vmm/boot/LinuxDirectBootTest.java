@@ -160,7 +160,10 @@ class LinuxDirectBootTest {
     void everyKernelComplaintAlsoAppearsUnderQemu() throws Exception {
         String qemu = qemuDmesg.get(QEMU_LIMIT.toSeconds(), TimeUnit.SECONDS);
         assertTrue(qemu.contains("Run /init as init process"), "not QEMU's kernel log:\n" + qemu);
-        Set<String> extra = complaints(dmesg);
+        Set<String> ours = complaints(dmesg);
+        System.out.println("kernel lines with warning/error/fail: " + ours.size() + " here, "
+                + complaints(qemu).size() + " under QEMU");
+        Set<String> extra = new LinkedHashSet<>(ours);
         extra.removeAll(complaints(qemu));
         assertTrue(extra.isEmpty(), "kernel lines with warning/error/fail that QEMU TCG does not print:\n"
                 + String.join("\n", extra));

@@ -24,7 +24,6 @@ import org.quasivm.nativehelper.kvm.Kvm;
 import org.quasivm.nativehelper.probe.HostProbe;
 import org.quasivm.nativehelper.probe.KvmStatus;
 import org.quasivm.vmm.clock.ClockMode;
-import org.quasivm.vmm.devices.ps2.PcKey;
 import org.quasivm.vmm.devices.vga.VgaPlug;
 import org.quasivm.vmm.machine.BoardConfig;
 import org.quasivm.vmm.machine.FirmwareImages;
@@ -110,14 +109,7 @@ class TestGuestsOnKvmTest {
         try (Run run = new Run(guest, clock, executor)) {
             if (guest == TestGuest.KEYBOARD) {
                 run.awaitLine("KEYS READY");
-                var input = run.machine.board().input();
-                input.tap(PcKey.Q);
-                input.keyDown(PcKey.LEFT_SHIFT);
-                input.tap(PcKey.V);
-                input.keyUp(PcKey.LEFT_SHIFT);
-                input.tap(PcKey.M);
-                input.tap(PcKey.UP);
-                input.tap(PcKey.ENTER);
+                KeyboardGuestKeys.type(run.machine.board().input());
             } else if (guest == TestGuest.VGA_MODEX) {
                 run.awaitLine("PAGE 0 SHOWN, start address 0000");
                 run.terminal.type("x");

@@ -2,12 +2,7 @@ package org.quasivm.vmm.testguests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -15,7 +10,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.quasivm.exec.cpu.SoftwareExecutor;
 import org.quasivm.vmm.clock.ClockMode;
-import org.quasivm.vmm.devices.ps2.PcKey;
 import org.quasivm.vmm.devices.vga.VgaPlug;
 import org.quasivm.vmm.display.Frame;
 import org.quasivm.vmm.machine.BoardConfig;
@@ -31,7 +25,6 @@ import org.quasivm.vmm.testing.TestTerminal;
 class TestGuestsOnQuasiVmTest {
 
     private static final Duration RUN_LIMIT = Duration.ofSeconds(120);
-    private static final Path FAILED_PICTURES = Path.of("target", "testguests");
     private static final int SIX_BITS = 0xFCFCFC;
 
     /** A guest running as the firmware of a fresh machine with a VGA, its COM1 on a test terminal. */
@@ -105,14 +98,7 @@ class TestGuestsOnQuasiVmTest {
     void keyboardGuestPrintsTheInjectedKeysAsQemusKeyboardDoes() throws Exception {
         try (Run run = new Run(TestGuest.KEYBOARD)) {
             run.awaitLine("KEYS READY");
-            var input = run.machine.board().input();
-            input.tap(PcKey.Q);
-            input.keyDown(PcKey.LEFT_SHIFT);
-            input.tap(PcKey.V);
-            input.keyUp(PcKey.LEFT_SHIFT);
-            input.tap(PcKey.M);
-            input.tap(PcKey.UP);
-            input.tap(PcKey.ENTER);
+            KeyboardGuestKeys.type(run.machine.board().input());
             assertEquals(TestGuest.KEYBOARD.expectedSerial(), run.awaitDone());
         }
     }
@@ -171,22 +157,10 @@ class TestGuestsOnQuasiVmTest {
     }
 
     private static void assertPicture(String name, Screen actual, Screen expected) {
-        if (difference(actual, expected) != null) {
-            failPictures(name, actual, expected);
-        }
+        PictureAssertions.assertPicture(name, "QuasiVM", masked(actual), masked(expected));
     }
 
     private static void failPictures(String name, Screen actual, Screen expected) {
-        try {
-            Files.createDirectories(FAILED_PICTURES);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Path actualPng = FAILED_PICTURES.resolve(name + "-quasivm.png").toAbsolutePath();
-        Path expectedPng = FAILED_PICTURES.resolve(name + "-expected.png").toAbsolutePath();
-        actual.writePng(actualPng);
-        expected.writePng(expectedPng);
-        fail(name + ": QuasiVM's screen is not the reference picture: " + difference(actual, expected)
-                + "\n  QuasiVM:   " + actualPng + "\n  reference: " + expectedPng);
+        PictureAssertions.failPictures(name, "QuasiVM", masked(actual), masked(expected));
     }
 }

@@ -109,4 +109,8 @@ class TestGuestsUnderQemuTest {
     private static void assertPicture(String name, Screen actual, Screen expected) {
         PictureAssertions.assertPicture(name, "QEMU", actual, expected);
     }
+
+    private static void failPictures(String name, Screen actual, Screen expected) {
+        PictureAssertions.failPictures(name, "QEMU", actual, expected);
+    }
 }

@@ -396,6 +396,11 @@ main:
         cli
         mov ah, REG_B_24H
         call set_b
+        ; Rate 0 again: a real MC146818 keeps setting PF at the selected rate with PIE off, QEMU does not; with no
+        ; rate selected the register C values below are the same on both.
+        mov ah, REG_A_32KHZ
+        mov al, RTC_REG_A
+        call cmos_write
         print 'periodic interrupt at 64 Hz: interrupts between two update-ended interrupts within 60-68: '
         mov ax, [window_result]
         verdict_range ax, 60, 68

@@ -28,7 +28,8 @@ import org.quasivm.disk.convert.ConvertOptions;
  * streamOptimized VMDK, raw to dynamic VHD and raw to qcow2, and each format back to raw (from an image made
  * once by qemu-img, so both tools read the same input). Prints median and spread per tool and the ratio
  * (qemu-img time / QuasiVM time: above 1 means QuasiVM is faster). QuasiVM runs in this JVM, qemu-img as a
- * process. Both tools do equal work twice: without a final sync ({@code ConvertOptions.withDurable(false)} against
+ * process. Before each timed conversion an untimed scratch write of the same size puts both tools in the same
+ * page-cache state (see {@link #settle}). Both tools do equal work twice: without a final sync ({@code ConvertOptions.withDurable(false)} against
  * qemu-img's default cache mode) and with it (our default against {@code qemu-img -t writeback}).
  *
  * <p>Raw sources skip their holes only when the host's {@link org.quasivm.disk.AllocationProbe} is installed, as
@@ -153,6 +154,13 @@ public final class ConvertBenchmark {
                         List.of("-f", "qcow2", "-O", "raw"), ".raw"));
 
         out.println("load average at start: " + loadAverage());
+        out.println("before each timed conversion: " + mib + " MiB written to a scratch file and deleted, untimed"
+                + " (puts both tools in the same page-cache state; see settle())");
+        ByteBuffer rewrite = ByteBuffer.allocateDirect(4 << 20);
+        SplittableRandom fill = new SplittableRandom(7);
+        while (rewrite.hasRemaining()) {
+            rewrite.putLong(fill.nextLong());
+        }
         List<Boolean> durableModes = switch (modes) {
             case "nosync" -> List.of(false);
             case "sync" -> List.of(true);
@@ -174,6 +182,7 @@ public final class ConvertBenchmark {
                         boolean mine = (k == 0) == oursFirst;
                         Path target = dir.resolve((mine ? "out-quasivm" : "out-qemu") + pair.outExt());
                         deleteOutputs(dir);
+                        settle(dir, mib << 20, rewrite);
                         double cpu0 = mine ? ProcessCpu.self() : ProcessCpu.reapedChildren();
                         double s = mine ? timeOurs(dir.resolve(pair.sourceName()), pair, target, durable)
                                 : timeQemu(dir.resolve(pair.sourceName()), pair, target, durable);
@@ -259,6 +268,29 @@ public final class ConvertBenchmark {
         }
         while (b.hasRemaining()) {
             b.put((byte) ' ');
+        }
+    }
+
+    /**
+     * Writes {@code bytes} to a scratch file (no sync) and deletes it, so the timed conversion after it starts from
+     * the state a big write leaves. Without it, the first big write after a different conversion pays up to 2 s of
+     * extra kernel time populating the page cache (measured: the writer right after raw→streamOptimized took 1.6–2.5
+     * CPU s for raw→vhd, the same conversion repeated at once 0.3–0.5 s, for QuasiVM and qemu-img alike), and that
+     * penalty fell on whichever tool the alternation put first: with an odd number of runs, the same tool for a pair.
+     */
+    static void settle(Path dir, long bytes, ByteBuffer pattern) throws IOException {
+        Path scratch = dir.resolve("settle.tmp");
+        Files.deleteIfExists(scratch);
+        try (FileChannel ch = FileChannel.open(scratch, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (long off = 0; off < bytes; off += pattern.capacity()) {
+                pattern.clear();
+                pattern.limit((int) Math.min(pattern.capacity(), bytes - off));
+                while (pattern.hasRemaining()) {
+                    ch.write(pattern, off + pattern.position());
+                }
+            }
+        } finally {
+            Files.deleteIfExists(scratch);
         }
     }
 

@@ -17,7 +17,8 @@ abstract class CpuSystem extends CpuTransfers {
     /** MTRRcap: 8 variable ranges, fixed ranges, write-combining. */
     static final long MTRR_CAP = 0x508;
     static final long PAT_RESET = 0x0007040600070406L;
-    static final long APIC_BASE_RESET = 0xFEE00900L;
+    /** FEE00000h, bootstrap processor, global enable off: this CPU has no local APIC (CPUID.1:EDX.APIC clear). */
+    static final long APIC_BASE_RESET = 0xFEE00100L;
 
     final Platform platform;
     final CpuFeatures features;

@@ -54,6 +54,21 @@ public final class MooSuite {
         return i < 0 ? n : n.substring(0, i);
     }
 
+    /** A hint naming the subdirectories that do hold MOO files (a test set keeps one per CPU mode). */
+    private static String subdirectoriesWithMooFiles(Path dir) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path sub : s.filter(Files::isDirectory).sorted().toList()) {
+                try (Stream<Path> t = Files.list(sub)) {
+                    if (t.anyMatch(p -> p.getFileName().toString().matches("(?i).*\\.MOO(\\.gz)?"))) {
+                        found.add(sub.toString());
+                    }
+                }
+            }
+        }
+        return found.isEmpty() ? "" : " (they are in " + String.join(", ", found) + ")";
+    }
+
     /** Runs every {@code *.MOO} / {@code *.MOO.gz} file in {@code dir} whose opcode key matches {@code only}. */
     public static Result run(Path dir, KnownDifferences known, Pattern only) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -67,7 +82,7 @@ public final class MooSuite {
                     .sorted().toList();
         }
         if (files.isEmpty()) {
-            throw new IOException(dir + ": no MOO files");
+            throw new IOException(dir + ": no MOO files" + subdirectoriesWithMooFiles(dir));
         }
         MooHarness harness = new MooHarness();
         List<OpcodeResult> results = new ArrayList<>();

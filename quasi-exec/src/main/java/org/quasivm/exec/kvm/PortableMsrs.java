@@ -26,8 +26,12 @@ final class PortableMsrs {
 
     /** PAT at RESET: WB, WT, UC-, UC repeated (Intel SDM vol. 3, 11.12.4). */
     static final long PAT_RESET = 0x0007_0406_0007_0406L;
-    /** APIC base at RESET: FEE00000h, enabled, bootstrap processor. */
-    static final long APIC_BASE_RESET = 0xFEE0_0900L;
+    /**
+     * APIC base at RESET: FEE00000h, bootstrap processor, global enable off. The machine has no local APIC (the
+     * 8259s interrupt the CPU directly), and KVM derives CPUID.1:EDX.APIC from the enable bit: with it on, a guest
+     * under KVM would see an APIC the software CPU does not claim (the same value as {@code CpuSystem}'s).
+     */
+    static final long APIC_BASE_RESET = 0xFEE0_0100L;
 
     static final int[] INDICES = indices();
 

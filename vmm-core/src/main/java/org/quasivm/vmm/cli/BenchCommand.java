@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
                 + "one run, printing both figures and their ratio. The machine should be otherwise idle: the "
                 + "figures are only as steady as its load (printed at the start and the end).",
         commandListHeading = "%nCommands:%n",
-        subcommands = {BenchDiskCommand.class})
+        subcommands = {BenchBootCommand.class, BenchCpuCommand.class, BenchDiskCommand.class,
+            BenchKvmExitsCommand.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -18,6 +19,6 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (disk)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (boot, cpu, disk, kvm-exits)");
     }
 }

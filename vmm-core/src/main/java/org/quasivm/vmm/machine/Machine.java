@@ -44,14 +44,15 @@ public final class Machine implements AutoCloseable {
     private record Query<T>(Function<PcBoard, T> action, CompletableFuture<T> result) implements Pending { }
 
     private final PcBoard board;
-    private final Executor executor;
+    private volatile Executor executor;
     private final VirtualClock clock;
-    private final boolean counting;
+    private boolean counting;
     private final Thread vmThread;
+    private final String name;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final CountDownLatch stoppedLatch = new CountDownLatch(1);
-    private final DeadlineAlarm alarm;
+    private DeadlineAlarm alarm;
     private volatile MachineState state = MachineState.CREATED;
     private volatile StopReason stopReason;
     private volatile Consumer<StopReason> onStop = r -> { };
@@ -60,11 +61,12 @@ public final class Machine implements AutoCloseable {
     private boolean pauseDue;
     private long instructionsPerSecond = 20_000_000L;
     private int haltStreak;
-    private long retiredAtLastHalt = -1;
+    private long progressAtLastHalt = -1;
     private long resets;
 
     private Machine(PcBoard board, Function<Platform, Executor> executorFactory, String name) {
         this.board = board;
+        this.name = name;
         this.clock = board.clock();
         this.executor = Objects.requireNonNull(executorFactory.apply(board.platform()), "executor");
         board.attach(executor);
@@ -192,6 +194,45 @@ public final class Machine implements AutoCloseable {
         wakePending.set(true);
         executor.requestExit();
         LockSupport.unpark(vmThread);
+    }
+
+    /**
+     * Moves the running guest to another executor between two slices: the CPU's architectural state goes from the
+     * old executor to the new one, built on the same {@link Platform} (so RAM, ROM and every device stay as they
+     * are), and the old one is closed. The future completes with the new executor's name, or exceptionally (and the
+     * old executor keeps running) when the new one cannot be built or cannot serve this machine's clock.
+     */
+    public CompletableFuture<String> switchExecutor(Function<Platform, Executor> executorFactory) {
+        Objects.requireNonNull(executorFactory, "executorFactory");
+        return inspect(b -> {
+            Executor old = executor;
+            CpuState cpu = old.saveState();
+            Executor next = Objects.requireNonNull(executorFactory.apply(board.platform()), "executor");
+            boolean nextCounting = next.instructionsRetired() >= 0;
+            if (!nextCounting && clock.mode() == ClockMode.DETERMINISTIC) {
+                next.close();
+                throw new IllegalArgumentException("the " + next.name()
+                        + " executor cannot count instructions, so it cannot run with the deterministic clock");
+            }
+            try {
+                next.reset();
+                next.restoreState(cpu);
+            } catch (RuntimeException e) {
+                next.close();
+                throw e;
+            }
+            board.attach(next); // also re-bases guest time on the new instruction counter, so it does not jump
+            executor = next;
+            counting = nextCounting;
+            if (alarm != null) {
+                alarm.close();
+            }
+            alarm = counting ? null : new DeadlineAlarm(next, name + "-alarm");
+            haltStreak = 0;
+            progressAtLastHalt = -1;
+            old.close();
+            return next.name();
+        });
     }
 
     /** The CPU's architectural state, taken on the VM thread between slices (diagnostics, snapshots). */
@@ -358,19 +399,21 @@ public final class Machine implements AutoCloseable {
     }
 
     /**
-     * The CPU halted. If an interrupt is already pending, let the executor take it (once: it may be masked); else
-     * wait for the next deadline or an external event.
+     * The CPU halted. If an interrupt is pending and the CPU made progress since it last halted (it ran, or took an
+     * interrupt), let the executor take it: it may be masked (IF clear), which the next halt shows as no progress.
+     * Progress is counted in instructions where the executor counts them, else in interrupts acknowledged (KVM).
+     * Otherwise wait for the next deadline or an external event.
      */
     private void idle() {
         haltStreak++;
-        long retired = counting ? executor.instructionsRetired() : -1;
-        boolean noProgress = counting && retired == retiredAtLastHalt;
-        retiredAtLastHalt = retired;
+        long retired = counting ? executor.instructionsRetired() : board.pic().acknowledged();
+        boolean progress = haltStreak == 1 || retired != progressAtLastHalt;
+        progressAtLastHalt = retired;
         boolean interruptPending = board.pic().hasInterrupt();
-        if (haltStreak == 1 && interruptPending) {
+        if (interruptPending && progress) {
             return;
         }
-        if (noProgress && interruptPending) {
+        if (interruptPending) {
             // halted with interrupts disabled (cli; hlt): only the host can change anything now
             board.flushOutput();
             while (!wakePending.getAndSet(false)) {

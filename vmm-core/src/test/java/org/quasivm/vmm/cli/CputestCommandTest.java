@@ -41,6 +41,13 @@ class CputestCommandTest {
     }
 
     @Test
+    void theTestSetsTopDirectoryNamesTheSubdirectoryWithTheFiles() {
+        Cli.Result r = Cli.run("cputest", "--moo", vectors().getParent().toString());
+        assertEquals(ExitCodes.IO_ERROR, r.code());
+        assertTrue(r.err().contains("they are in " + vectors()), r.err());
+    }
+
+    @Test
     void missingDirectoryIsNotFound() {
         assertEquals(ExitCodes.NOT_FOUND, Cli.run("cputest", "--moo", "/nonexistent").code());
     }

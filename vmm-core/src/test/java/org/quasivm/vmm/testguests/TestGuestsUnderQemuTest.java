@@ -1,13 +1,10 @@
 package org.quasivm.vmm.testguests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,8 +17,6 @@ class TestGuestsUnderQemuTest {
 
     /** Generous for one guest on a loaded 2-core host; a healthy run takes well under 3 s. */
     private static final Duration RUN_LIMIT = Duration.ofSeconds(40);
-    /** Where pictures go when a comparison fails, to look at. */
-    private static final Path FAILED_PICTURES = Path.of("target", "testguests");
 
     @TempDir
     Path work;
@@ -112,22 +107,10 @@ class TestGuestsUnderQemuTest {
     }
 
     private static void assertPicture(String name, Screen actual, Screen expected) {
-        if (actual.difference(expected) != null) {
-            failPictures(name, actual, expected);
-        }
+        PictureAssertions.assertPicture(name, "QEMU", actual, expected);
     }
 
     private static void failPictures(String name, Screen actual, Screen expected) {
-        try {
-            Files.createDirectories(FAILED_PICTURES);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Path actualPng = FAILED_PICTURES.resolve(name + "-qemu.png").toAbsolutePath();
-        Path expectedPng = FAILED_PICTURES.resolve(name + "-expected.png").toAbsolutePath();
-        actual.writePng(actualPng);
-        expected.writePng(expectedPng);
-        fail(name + ": QEMU's screen is not the reference picture: " + actual.difference(expected)
-                + "\n  QEMU:      " + actualPng + "\n  reference: " + expectedPng);
+        PictureAssertions.failPictures(name, "QEMU", actual, expected);
     }
 }

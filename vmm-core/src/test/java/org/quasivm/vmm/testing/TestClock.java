@@ -33,6 +33,18 @@ public final class TestClock {
         clock.fireDue();
     }
 
+    /**
+     * Moves guest time forward without firing timers, as a realtime clock does while the CPU runs a long slice: the
+     * timers that came due fire at the next {@link #advance} or {@link #fireLateTimers}.
+     */
+    public void advanceWithoutTimers(long nanos) {
+        setTime(clock.nanos() + nanos);
+    }
+
+    public void fireLateTimers() {
+        clock.fireDue();
+    }
+
     private void setTime(long nanos) {
         long want = (nanos + 9) / 10;
         if (want > retired) {

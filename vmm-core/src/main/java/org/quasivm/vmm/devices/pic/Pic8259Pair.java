@@ -23,6 +23,7 @@ public final class Pic8259Pair implements InterruptSource {
     private final Pic8259 master;
     private final Pic8259 slave;
     private boolean intr;
+    private long acknowledged;
 
     public Pic8259Pair() {
         this(new PicPairState(PicState.initial(), PicState.initial()));
@@ -115,8 +116,14 @@ public final class Pic8259Pair implements InterruptSource {
         return intr;
     }
 
+    /** Interrupt acknowledge cycles so far: how the run loop tells a CPU that takes interrupts from a stuck one. */
+    public long acknowledged() {
+        return acknowledged;
+    }
+
     @Override
     public int acknowledge() {
+        acknowledged++;
         int irq = master.pendingIrq();
         if (irq == Pic8259.NO_IRQ) {
             return master.vectorBase() + 7; // spurious: the request vanished before INTA

@@ -278,8 +278,14 @@ public final class I8042 {
         updateIrqs();
     }
 
+    /**
+     * IRQ1 follows a full output buffer only while the keyboard interface is enabled: a controller reply to a
+     * command given with the interface off (self-test, interface test) raises nothing, as on QEMU's i8042. Otherwise
+     * the edge would stay latched in a masked 8259 and arrive, with a stale byte, when the guest unmasks IRQ1.
+     */
     private void updateIrqs() {
-        kbdIrq.setLevel(outputFull && !outputFromAux && (commandByte & CCB_KBD_INT) != 0);
+        kbdIrq.setLevel(outputFull && !outputFromAux && (commandByte & CCB_KBD_INT) != 0
+                && (commandByte & CCB_KBD_DISABLED) == 0);
         auxIrq.setLevel(outputFull && outputFromAux && (commandByte & CCB_AUX_INT) != 0);
     }
 }

@@ -417,8 +417,14 @@ public final class Rtc146818 implements BusDevice {
         }
     }
 
+    // A timer can fire late (realtime clock: devices run between executor slices). If the guest read register C
+    // at or after the deadline, that read already reported this update or period on demand: not again.
     private void secondElapsed(long deadline) {
         if (!running) {
+            return;
+        }
+        if (secondIndex(flagsCheckedAt) >= secondIndex(deadline)) {
+            rearm();
             return;
         }
         int flags = REG_C_UF;
@@ -431,6 +437,11 @@ public final class Rtc146818 implements BusDevice {
     }
 
     private void periodElapsed(long deadline) {
+        int period = periodTicks();
+        if (period != 0 && oscillatorTicks(flagsCheckedAt) / period >= oscillatorTicks(deadline) / period) {
+            rearm();
+            return;
+        }
         cmos[REG_C] |= (byte) REG_C_PF;
         updateIrq();
         rearm();

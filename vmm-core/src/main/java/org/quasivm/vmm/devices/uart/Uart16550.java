@@ -14,7 +14,8 @@ import org.quasivm.vmm.clock.VirtualClock;
  *
  * <p>Transmission is instantaneous: a byte written to THR goes to the backend at once and THR is empty again, as
  * QEMU does. Received bytes come from the backend only while the FIFO has room, so host input is never lost to
- * overrun. The interrupt output reaches the PIC only while MCR OUT2 is set, as on every PC serial card.
+ * overrun. The interrupt output reaches the PIC only while MCR OUT2 is set, as on every PC serial card; loopback
+ * does not disconnect it.
  */
 public final class Uart16550 implements BusDevice {
 
@@ -256,7 +257,11 @@ public final class Uart16550 implements BusDevice {
 
     private void receive(int b) {
         if (rxCount == capacity()) {
-            lsrErrors |= LSR_OE; // the byte in the shift register is lost; the FIFO keeps its contents
+            lsrErrors |= LSR_OE;
+            if (!fifoEnabled()) {
+                rx[rxHead] = (byte) b; // 16450 mode: the new byte overwrites the unread one in RBR
+            }
+            // FIFO mode: the byte in the shift register is lost; the FIFO keeps its contents
         } else {
             rx[(rxHead + rxCount) % rx.length] = (byte) b;
             rxCount++;
@@ -395,8 +400,10 @@ public final class Uart16550 implements BusDevice {
 
     private void updateInterrupt() {
         boolean pending = identify() != IIR_NONE;
-        // OUT2 gates the IRQ driver on PC serial cards; in loopback the outputs are disconnected
-        boolean level = pending && (mcr & (MCR_OUT2 | MCR_LOOP)) == MCR_OUT2;
+        // OUT2 gates the IRQ driver on PC serial cards. In loopback the interrupts stay "fully operational" (the
+        // 16550A data sheet) and still follow the OUT2 bit as written, as on QEMU and chipset UARTs: a guest can test
+        // its interrupt handler with no cable attached.
+        boolean level = pending && (mcr & MCR_OUT2) != 0;
         if (level != irqLevel) {
             irqLevel = level;
             irq.setLevel(level);

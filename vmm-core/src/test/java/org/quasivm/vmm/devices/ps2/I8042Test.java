@@ -276,6 +276,19 @@ class I8042Test {
     }
 
     @Test
+    void repliesWithTheKeyboardInterfaceOffRaiseNoIrq1UntilItIsOn() {
+        command(0xAD);
+        command(0xAA);
+        assertEquals(1, status() & 1);
+        assertFalse(irq1.isHigh());
+        assertEquals(0, irq1.raises());
+        command(0xAE); // the reply still waits: enabling the interface raises IRQ1 for it
+        assertTrue(irq1.isHigh());
+        assertEquals(List.of(0x55), drain());
+        assertFalse(irq1.isHigh());
+    }
+
+    @Test
     void snapshotKeepsBufferedBytesAndInterrupt() {
         kbc.keyboard().keyDown(PcKey.B);
         kbc.keyboard().keyDown(PcKey.C);

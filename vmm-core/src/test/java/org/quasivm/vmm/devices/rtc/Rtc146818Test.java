@@ -160,6 +160,19 @@ class Rtc146818Test {
     }
 
     @Test
+    void anUpdateReadBeforeItsLateTimerFiresIsReportedOnce() {
+        write(0x0A, 0x20);  // no periodic rate
+        write(0x0B, 0x12);  // UIE, with IRQ8 masked at the PIC the guest polls C
+        read(0x0C);
+        time.advanceWithoutTimers(1_100 * MS);
+        assertEquals(0x90, read(0x0C));
+        time.fireLateTimers();
+        assertEquals(0x00, read(0x0C));
+        time.advance(1_000 * MS); // and the next update still comes
+        assertEquals(0x90, read(0x0C));
+    }
+
+    @Test
     void updateFlagCanBePolledWithInterruptsOff() {
         read(0x0C);
         time.advance(1_100 * MS);

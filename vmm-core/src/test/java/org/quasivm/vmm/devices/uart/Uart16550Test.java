@@ -141,6 +141,29 @@ class Uart16550Test {
     }
 
     @Test
+    void overrunWithFifosOffKeepsTheNewerByte() {
+        out(4, 0x10); // loopback, FIFOs off (16450 mode)
+        out(0, 0x11);
+        out(0, 0x22);
+        assertEquals(0x03, in(5) & 0x03); // OE and DR
+        assertEquals(0x22, in(0));
+        assertEquals(0x00, in(5) & 0x03);
+    }
+
+    @Test
+    void loopbackStillInterruptsThroughOut2() {
+        out(4, 0x10 | 0x08); // loopback with OUT2
+        out(1, 0x01);        // receive-data interrupt
+        out(0, 'i');
+        assertTrue(irq.isHigh());
+        in(0);
+        assertFalse(irq.isHigh());
+        out(4, 0x10);        // OUT2 off: the interrupt no longer reaches the PIC
+        out(0, 'j');
+        assertFalse(irq.isHigh());
+    }
+
+    @Test
     void loopbackReturnsTransmittedBytesAndModemOutputs() {
         out(4, 0x10);
         out(0, 'L');

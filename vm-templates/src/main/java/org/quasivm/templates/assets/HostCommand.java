@@ -39,6 +39,36 @@ final class HostCommand {
         }
     }
 
+    /** Runs {@code command} with its standard output going to {@code output} (binary-safe); fails on exit != 0. */
+    static void runToFile(Path workDir, long timeoutSeconds, List<String> command, Path output)
+            throws AssetException {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).directory(workDir.toFile()).redirectOutput(output.toFile())
+                    .redirectError(ProcessBuilder.Redirect.PIPE).start();
+        } catch (IOException e) {
+            throw new AssetException(command.get(0) + " is not available (" + e.getMessage() + ")");
+        }
+        try {
+            p.getOutputStream().close();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssetException(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s");
+            }
+            if (p.exitValue() != 0) {
+                throw new AssetException(String.join(" ", command) + " failed (exit " + p.exitValue() + "): "
+                        + lastLines(err, 4));
+            }
+        } catch (IOException e) {
+            throw new AssetException(String.join(" ", command) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new AssetException(String.join(" ", command) + " was interrupted", e);
+        }
+    }
+
     static String require(Path workDir, long timeoutSeconds, List<String> command) throws AssetException {
         Result r = run(workDir, timeoutSeconds, command);
         if (r.exitCode() != 0) {

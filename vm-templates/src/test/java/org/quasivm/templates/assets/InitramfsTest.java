@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
@@ -38,7 +39,7 @@ class InitramfsTest {
     @Test
     void busyboxImageHasInitConsoleAndShell() throws Exception {
         Path gz = dir.resolve("initrd.gz");
-        GuestAssetBuilder.busyboxInitramfs("ELF-busybox".getBytes()).writeGzip(gz);
+        GuestAssetBuilder.busyboxInitramfs("ELF-busybox".getBytes(), "6.1.0-test", List.of()).writeGzip(gz);
         Map<String, byte[]> contents = new LinkedHashMap<>();
         Map<String, CpioArchiveEntry> e = read(gz, contents);
         assertTrue(e.get("dev/console").isCharacterDevice());
@@ -53,12 +54,31 @@ class InitramfsTest {
     }
 
     @Test
+    void modulesGoUnderTheKernelReleaseWithTheirLoadOrder() throws Exception {
+        Path gz = dir.resolve("initrd.gz");
+        List<KernelModules.Module> modules = List.of(
+                new KernelModules.Module("libata", "kernel/drivers/ata/libata.ko", new byte[] {1}),
+                new KernelModules.Module("ata_piix", "kernel/drivers/ata/ata_piix.ko", new byte[] {2}));
+        GuestAssetBuilder.busyboxInitramfs(new byte[] {0}, "6.1.0-test", modules).writeGzip(gz);
+        Map<String, byte[]> contents = new LinkedHashMap<>();
+        Map<String, CpioArchiveEntry> e = read(gz, contents);
+        assertTrue(e.get("lib/modules/6.1.0-test/kernel/drivers/ata").isDirectory());
+        assertArrayEquals(new byte[] {2}, contents.get("lib/modules/6.1.0-test/kernel/drivers/ata/ata_piix.ko"));
+        assertEquals("kernel/drivers/ata/libata.ko\nkernel/drivers/ata/ata_piix.ko\n",
+                new String(contents.get("etc/modules"), StandardCharsets.UTF_8));
+        List<String> names = List.copyOf(e.keySet());
+        assertTrue(names.indexOf("lib/modules") < names.indexOf("lib/modules/6.1.0-test/kernel/drivers/ata"),
+                "directories come before what they hold");
+        assertTrue(new String(contents.get("init"), StandardCharsets.UTF_8).contains("insmod"));
+    }
+
+    @Test
     void sameInputsGiveTheSameBytes() throws Exception {
         Path a = dir.resolve("a.gz");
         Path b = dir.resolve("b.gz");
-        GuestAssetBuilder.busyboxInitramfs(new byte[] {1, 2, 3}).writeGzip(a);
+        GuestAssetBuilder.busyboxInitramfs(new byte[] {1, 2, 3}, "6.1.0-test", List.of()).writeGzip(a);
         Thread.sleep(1100);
-        GuestAssetBuilder.busyboxInitramfs(new byte[] {1, 2, 3}).writeGzip(b);
+        GuestAssetBuilder.busyboxInitramfs(new byte[] {1, 2, 3}, "6.1.0-test", List.of()).writeGzip(b);
         assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
     }
 }

@@ -91,10 +91,16 @@ final class RunCommand extends VmCommand implements Callable<Integer> {
             ExecutorSelection.Choice choice;
             try {
                 board = DefinitionBoard.assemble(def, vmDir, overrides, log);
-                choice = ExecutorSelection.choose(executorOverride(def), board.config().clockMode());
+                try {
+                    choice = ExecutorSelection.choose(executorOverride(def), board.config().clockMode());
+                } catch (LaunchException | RuntimeException e) {
+                    board.close(); // the images were claimed: give them back
+                    throw e;
+                }
             } catch (LaunchException e) {
                 throw new CliFailure(switch (e.kind()) {
                     case UNSUPPORTED -> ExitCodes.UNSUPPORTED;
+                    case IN_USE -> ExitCodes.CONFLICT;
                     case INVALID -> ExitCodes.INVALID;
                     case IO -> ExitCodes.IO_ERROR;
                 }, e.getMessage());
@@ -102,7 +108,8 @@ final class RunCommand extends VmCommand implements Callable<Integer> {
             log.line("start: " + name + " (" + def.uuid() + "), executor " + choice.name() + ", clock "
                     + board.config().clockMode().name().toLowerCase() + ", " + def.memoryMiB() + " MiB");
             boolean stdio = (serialOverride() != null ? serialOverride() : def.serial().com1()) instanceof SerialPort.Stdio;
-            try (TerminalMode terminal = stdio ? TerminalMode.characterAtATime() : null;
+            try (DefinitionBoard.Assembly storageOwner = board;
+                 TerminalMode terminal = stdio ? TerminalMode.characterAtATime() : null;
                  Machine machine = Machine.create(board.config(), choice.factory(), name)) {
                 Screenshots shots = new Screenshots(machine, board, screenshot, err());
                 shots.onSignal();

@@ -28,13 +28,23 @@ import org.quasivm.vmm.machine.FirmwareImages;
 
 /**
  * Turns a VM definition into the board that runs it: RAM, firmware, clock, serial ports, boot order, CMOS file, the
- * VGA, and the VM log for firmware output and POST codes. Files the definition names are read here, so every
+ * VGA, the storage controllers with their images (claimed for this VM), and the VM log for firmware output and POST
+ * codes. Files the definition names are read here, so every
  * problem with them surfaces before the machine exists.
  */
 public final class DefinitionBoard {
 
-    /** The board configuration and the parts of it the caller drives directly. */
-    public record Assembly(BoardConfig config, VgaPlug vga) { }
+    /**
+     * The board configuration and the parts of it the caller drives directly. Closing it closes the storage
+     * images if the board never took them over (a machine that was never built); afterwards it does nothing.
+     */
+    public record Assembly(BoardConfig config, VgaPlug vga, DefinitionStorage.Plugs storage)
+            implements AutoCloseable {
+        @Override
+        public void close() throws java.io.IOException {
+            storage.close();
+        }
+    }
 
     /** What a run may change without editing the definition. Null fields keep the definition's value. */
     public record Overrides(SerialPort com1, ClockMode clock, UnaryOperator<SerialBackend> com1Wrapper) {
@@ -71,6 +81,15 @@ public final class DefinitionBoard {
         SerialBackend com1 = o.com1Wrapper().apply(serial("serial.com1", o.com1() != null ? o.com1()
                 : def.serial().com1(), vmDir));
         SerialBackend com2 = serial("serial.com2", def.serial().com2(), vmDir);
+        // last: from here on a failure must close the images again
+        DefinitionStorage.Plugs storage;
+        try {
+            storage = DefinitionStorage.open(def, vmDir, log);
+        } catch (LaunchException | RuntimeException e) {
+            com1.close();
+            com2.close();
+            throw e;
+        }
         BoardConfig.Builder b = BoardConfig.builder((long) def.memoryMiB() << 20, firmware)
                 .clock(clockOf(def, o))
                 .cmosFile(vmDir.resolve(CMOS_FILE))
@@ -78,7 +97,10 @@ public final class DefinitionBoard {
                 .com2(com2)
                 .bootOrder(order)
                 .uuid(uuidBytes(def.uuid()))
-                .plug(vga);
+                .plug(vga)
+                .plug(storage.dma())
+                .plug(storage.floppy())
+                .plug(storage.ide());
         if (def.debug().firmwareLog()) {
             b.firmwareLog(line -> log.line("firmware: " + line));
         }
@@ -92,7 +114,16 @@ public final class DefinitionBoard {
                 }
             });
         }
-        return new Assembly(b.build(), vga);
+        try {
+            return new Assembly(b.build(), vga, storage);
+        } catch (RuntimeException e) {
+            try {
+                storage.close();
+            } catch (java.io.IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
     private static BootFirmware firmware(Firmware f, Path vmDir) throws LaunchException {

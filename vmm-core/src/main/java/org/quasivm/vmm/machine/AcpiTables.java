@@ -3,6 +3,7 @@ package org.quasivm.vmm.machine;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.quasivm.vmm.devices.acpi.Piix4Pm;
 import org.quasivm.vmm.devices.rtc.Rtc146818;
@@ -10,9 +11,9 @@ import org.quasivm.vmm.devices.rtc.Rtc146818;
 /**
  * ACPI 1.0 tables for boots without a BIOS (which would otherwise build them, as SeaBIOS does for QEMU): the RSDP the
  * kernel finds by scanning E0000h-FFFFFh, an RSDT, a FADT describing the PIIX4 power-management block (PM timer,
- * PM1 event/control, GPE0, the SCI on IRQ 9, ACPI mode switched through SMI_CMD B2h), a FACS, and a DSDT whose only
- * object is {@code \_S5} so the guest can power off. Without them Linux reports "ACPI BIOS Error ... RSDP" and has
- * neither the PM timer nor ACPI power-off.
+ * PM1 event/control, GPE0, the SCI on IRQ 9, ACPI mode switched through SMI_CMD B2h), a FACS, and a DSDT with
+ * {@code \_S5} (so the guest can power off) and the PCI host bridge. Without them Linux reports "ACPI BIOS Error ...
+ * RSDP" and has neither the PM timer nor ACPI power-off.
  */
 final class AcpiTables {
 
@@ -28,22 +29,27 @@ final class AcpiTables {
     static final int FADT_OFFSET = 0x100;
     static final int DSDT_OFFSET = 0x200;
     /** Bytes the tables occupy from the base they are installed at. */
-    static final int SIZE = 0x240;
+    static final int SIZE = 0x300;
 
     private static final int HEADER = 36;
     private static final int FADT_LENGTH = 116;
     private static final int FACS_LENGTH = 64;
     // FADT flags: WBINVD works, C1 is supported on all processors, the sleep button is not a fixed feature.
     private static final int FADT_FLAGS = 1 | (1 << 2) | (1 << 5);
-    /** DefinitionBlock body: Name (\_S5, Package (4) { 0, 0, 0, 0 }) — PIIX4's SLP_TYP for S5 is 0. */
-    private static final byte[] DSDT_AML = {
+    /** DefinitionBlock body, first part: Name (\_S5, Package (4) { 0, 0, 0, 0 }) — PIIX4's SLP_TYP for S5 is 0. */
+    private static final byte[] S5_AML = {
         0x08, 0x5C, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0x00, 0x00, 0x00, 0x00};
+    /** The top of the PCI memory window (QEMU's i440FX leaves FEC00000h up for the I/O APIC and the firmware). */
+    static final long PCI_MEMORY_END = 0xFEBF_FFFFL;
 
     private AcpiTables() {
     }
 
-    /** Writes the tables into {@code rom} at {@code offset}; {@code rom[0]} is guest-physical {@code romBase}. */
-    static void install(byte[] rom, long romBase, int offset) {
+    /**
+     * Writes the tables into {@code rom} at {@code offset}; {@code rom[0]} is guest-physical {@code romBase}; PCI
+     * memory may be placed from {@code pciHoleStart} (where RAM below 4 GiB ends) up to {@link #PCI_MEMORY_END}.
+     */
+    static void install(byte[] rom, long romBase, int offset, long pciHoleStart) {
         if ((romBase + offset) % 16 != 0) {
             throw new IllegalArgumentException("the RSDP must sit on a 16-byte boundary");
         }
@@ -51,10 +57,12 @@ final class AcpiTables {
         ByteBuffer b = ByteBuffer.wrap(rom, offset, SIZE).slice().order(ByteOrder.LITTLE_ENDIAN);
 
         // DSDT
-        header(b, DSDT_OFFSET, "DSDT", HEADER + DSDT_AML.length, 1);
+        byte[] pci = pciHostBridge(pciHoleStart);
+        int dsdtLength = HEADER + S5_AML.length + pci.length;
+        header(b, DSDT_OFFSET, "DSDT", dsdtLength, 1);
         b.position(DSDT_OFFSET + HEADER);
-        b.put(DSDT_AML);
-        checksum(b, DSDT_OFFSET, HEADER + DSDT_AML.length, 9);
+        b.put(S5_AML).put(pci);
+        checksum(b, DSDT_OFFSET, dsdtLength, 9);
 
         // FACS (no checksum; global lock and waking vector unused)
         b.position(FACS_OFFSET);
@@ -100,6 +108,67 @@ final class AcpiTables {
         b.put("QUASI ".getBytes(StandardCharsets.US_ASCII)).put((byte) 0);
         b.putInt((int) (base + RSDT_OFFSET));
         checksum(b, RSDP_OFFSET, 20, 8);
+    }
+
+    /**
+     * Device (\_SB.PCI0) { Name (_HID, EisaId ("PNP0A03")) Name (_CRS, ResourceTemplate () { bus 0-FFh, I/O 0-CF7h
+     * and D00h-FFFFh, memory A0000h-BFFFFh and the PCI hole }). Once ACPI is up, Linux scans PCI only below the host
+     * bridges the namespace declares, and gives devices only what the bridge's windows hold: without the device a
+     * direct-booted guest sees no PCI function, without the windows it cannot enable one (ata_piix: error -22).
+     */
+    static byte[] pciHostBridge(long pciHoleStart) {
+        ByteBuffer crs = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
+        wordAddress(crs, 2, 0, 0x0000, 0x00FF);                 // WordBusNumber
+        wordAddress(crs, 1, 3, 0x0000, 0x0CF7);                 // WordIO, entire range (below the config ports)
+        wordAddress(crs, 1, 3, 0x0D00, 0xFFFF);                 // WordIO, above them
+        dwordMemory(crs, 0xA_0000L, 0xB_FFFFL);                 // the VGA window
+        dwordMemory(crs, pciHoleStart, PCI_MEMORY_END);
+        crs.put((byte) 0x79).put((byte) 0);                     // End Tag (checksum 0: none)
+        byte[] template = Arrays.copyOf(crs.array(), crs.position());
+
+        ByteBuffer body = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
+        body.put(new byte[] {0x5C, 0x2E, '_', 'S', 'B', '_', 'P', 'C', 'I', '0'});      // \_SB_.PCI0
+        body.put(new byte[] {0x08, '_', 'H', 'I', 'D', 0x0C, 0x41, (byte) 0xD0, 0x0A, 0x03}); // EisaId PNP0A03
+        body.put(new byte[] {0x08, '_', 'C', 'R', 'S', 0x11});                              // Name, BufferOp
+        byte[] buffer = new byte[2 + template.length];                                      // ByteConst size, data
+        buffer[0] = 0x0A;
+        buffer[1] = (byte) template.length;
+        System.arraycopy(template, 0, buffer, 2, template.length);
+        putPackageLength(body, buffer.length);
+        body.put(buffer);
+        byte[] device = Arrays.copyOf(body.array(), body.position());
+
+        ByteBuffer out = ByteBuffer.allocate(device.length + 4);
+        out.put((byte) 0x5B).put((byte) 0x82);                                              // DeviceOp
+        putPackageLength(out, device.length);
+        out.put(device);
+        return Arrays.copyOf(out.array(), out.position());
+    }
+
+    /** A Word Address Space descriptor (producer, min and max fixed). */
+    private static void wordAddress(ByteBuffer b, int type, int typeFlags, int min, int max) {
+        b.put((byte) 0x88).putShort((short) 13).put((byte) type).put((byte) 0x0C).put((byte) typeFlags);
+        b.putShort((short) 0).putShort((short) min).putShort((short) max).putShort((short) 0)
+                .putShort((short) (max - min + 1));
+    }
+
+    /** A DWord Memory descriptor (producer, min and max fixed, cacheable, read-write). */
+    private static void dwordMemory(ByteBuffer b, long min, long max) {
+        b.put((byte) 0x87).putShort((short) 23).put((byte) 0).put((byte) 0x0C).put((byte) 0x03);
+        b.putInt(0).putInt((int) min).putInt((int) max).putInt(0).putInt((int) (max - min + 1));
+    }
+
+    /** An AML PkgLength for {@code contentLength} bytes that follow it (the encoding counts itself). */
+    private static void putPackageLength(ByteBuffer b, int contentLength) {
+        if (contentLength + 1 < 0x40) {
+            b.put((byte) (contentLength + 1));
+            return;
+        }
+        int total = contentLength + 2;
+        if (total >= 0x1000) {
+            throw new IllegalArgumentException("AML package too long: " + contentLength);
+        }
+        b.put((byte) (0x40 | (total & 0x0F))).put((byte) (total >> 4));
     }
 
     private static void header(ByteBuffer b, int at, String signature, int length, int revision) {

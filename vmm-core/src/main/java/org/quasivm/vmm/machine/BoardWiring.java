@@ -29,4 +29,16 @@ public interface BoardWiring {
 
     /** Runs on every machine reset, after the board's own devices reset. */
     void onReset(Runnable action);
+
+    /**
+     * Closed when the board closes (the machine stopped), in reverse order of registration: images a device owns.
+     * A failure is reported after everything else has been closed.
+     */
+    void onClose(AutoCloseable resource);
+
+    /** A CMOS byte as the firmware will find it (equipment byte, drive types...). */
+    int cmosByte(int register);
+
+    /** Sets a CMOS byte the firmware reads; the standard checksum over 10h-2Dh is kept right. */
+    void setCmosByte(int register, int value);
 }

@@ -48,6 +48,11 @@ final class CmosSetup {
         }
         rtc.setCmosByte(BOOT_ORDER_1_2, codes[1] << 4 | codes[0]);
         rtc.setCmosByte(BOOT_ORDER_3, codes[2] << 4); // bit 0 clear: check the floppy boot signature
+        updateChecksum(rtc);
+    }
+
+    /** The checksum over 10h-2Dh at 2Eh (high) and 2Fh (low). */
+    static void updateChecksum(Rtc146818 rtc) {
         int sum = 0;
         for (int i = 0x10; i <= 0x2D; i++) {
             sum += rtc.cmosByte(i);

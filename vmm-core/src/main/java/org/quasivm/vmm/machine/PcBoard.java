@@ -116,6 +116,7 @@ public final class PcBoard implements AutoCloseable {
     private final DebugConsole debugConsole;
     private final HostInput input = new HostInput();
     private final List<Runnable> resetHooks = new ArrayList<>();
+    private final List<AutoCloseable> closeHooks = new ArrayList<>();
     private final Platform platform;
     private final long cmosOffsetSeconds;
 
@@ -126,7 +127,8 @@ public final class PcBoard implements AutoCloseable {
     public PcBoard(BoardConfig config) throws IOException {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = new VirtualClock(config.clockMode(), config.instructionsPerSecond(), System::nanoTime);
-        this.memory = new PcMemoryMap(config.ramBytes(), firmwareRom(config.firmware(), config.uuid()), mmio);
+        this.memory = new PcMemoryMap(config.ramBytes(), firmwareRom(config.firmware(), config.uuid(),
+                Math.min(config.ramBytes(), PcMemoryMap.MAX_RAM_BELOW_4G)), mmio);
         memory.onMapChanged(() -> {
             if (executor != null) {
                 executor.memoryMapChanged();
@@ -239,7 +241,7 @@ public final class PcBoard implements AutoCloseable {
     static final int DIRECT_BOOT_SMBIOS_ENTRY = 0xF000;
     static final int DIRECT_BOOT_SMBIOS_TABLE = 0xF020;
 
-    private static byte[] firmwareRom(BootFirmware firmware, byte[] uuid) {
+    private static byte[] firmwareRom(BootFirmware firmware, byte[] uuid, long pciHoleStart) {
         if (firmware instanceof BootFirmware.Rom rom) {
             return rom.image();
         }
@@ -248,7 +250,7 @@ public final class PcBoard implements AutoCloseable {
         byte[] blank = new byte[0x1_0000];
         Arrays.fill(blank, (byte) 0xF4);
         Arrays.fill(blank, DIRECT_BOOT_ACPI, DIRECT_BOOT_ACPI + AcpiTables.SIZE, (byte) 0);
-        AcpiTables.install(blank, 0xF_0000L, DIRECT_BOOT_ACPI);
+        AcpiTables.install(blank, 0xF_0000L, DIRECT_BOOT_ACPI, pciHoleStart);
         Arrays.fill(blank, DIRECT_BOOT_SMBIOS_ENTRY, 0xFF00, (byte) 0);
         SmbiosTables.install(blank, 0xF_0000L, DIRECT_BOOT_SMBIOS_ENTRY, DIRECT_BOOT_SMBIOS_TABLE, uuid);
         return blank;
@@ -312,6 +314,22 @@ public final class PcBoard implements AutoCloseable {
         @Override
         public void onReset(Runnable action) {
             resetHooks.add(Objects.requireNonNull(action, "action"));
+        }
+
+        @Override
+        public void onClose(AutoCloseable resource) {
+            closeHooks.add(Objects.requireNonNull(resource, "resource"));
+        }
+
+        @Override
+        public int cmosByte(int register) {
+            return rtc.cmosByte(register);
+        }
+
+        @Override
+        public void setCmosByte(int register, int value) {
+            rtc.setCmosByte(register, value);
+            CmosSetup.updateChecksum(rtc);
         }
     }
 
@@ -545,6 +563,15 @@ public final class PcBoard implements AutoCloseable {
                 failure = failure == null ? e : failure;
             }
         }
+        for (int i = closeHooks.size() - 1; i >= 0; i--) {
+            try {
+                closeHooks.get(i).close();
+            } catch (Exception e) {
+                failure = failure == null ? new IllegalStateException("cannot close a device's resource: "
+                        + e.getMessage(), e) : failure;
+            }
+        }
+        closeHooks.clear();
         if (failure != null) {
             throw failure;
         }

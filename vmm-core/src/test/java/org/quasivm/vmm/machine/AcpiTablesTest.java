@@ -18,7 +18,7 @@ class AcpiTablesTest {
 
     private static byte[] rom() {
         byte[] r = new byte[0x1_0000];
-        AcpiTables.install(r, BASE, 0xE000);
+        AcpiTables.install(r, BASE, 0xE000, 256L << 20);
         return r;
     }
 
@@ -93,5 +93,23 @@ class AcpiTablesTest {
         assertTrue(text.startsWith("\u0008\\_S5_\u0012"), "NameOp \\_S5_ PackageOp");
         assertEquals(4, aml[8], "four elements");
         assertEquals(0, aml[9], "SLP_TYPa 0 = S5 on the PIIX4");
+    }
+
+    @Test
+    void dsdtDeclaresThePciHostBridgeWithWindowsFromTheEndOfRam() {
+        long dsdt = at(at(at(findRsdp()).getInt(16) & 0xFFFFFFFFL).getInt(36) & 0xFFFFFFFFL).getInt(40) & 0xFFFFFFFFL;
+        byte[] aml = new byte[at(dsdt).getInt(4) - 36];
+        at(dsdt + 36).get(aml);
+        String text = new String(aml, StandardCharsets.ISO_8859_1);
+        int device = text.indexOf("\u005B\u0082");
+        assertTrue(device > 0 && text.startsWith("\\._SB_PCI0", device + 4), "Device (\\_SB.PCI0)");
+        assertTrue(text.contains("_HID\u000C\u0041\u00D0\n\u0003"), "_HID EisaId (PNP0A03)");
+        int crs = text.indexOf("_CRS\u0011");
+        assertTrue(crs > device, "_CRS buffer");
+        ByteBuffer b = ByteBuffer.wrap(aml).order(ByteOrder.LITTLE_ENDIAN);
+        int hole = text.lastIndexOf("\u0087\u0017\u0000");
+        assertEquals(256 << 20, b.getInt(hole + 10), "the PCI memory window starts where RAM ends");
+        assertEquals(0xFEBFFFFF, b.getInt(hole + 14));
+        assertEquals(0x79, aml[aml.length - 2] & 0xFF, "the resource template ends with an End Tag");
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,13 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.quasivm.exec.state.CpuState;
 import org.quasivm.vmm.bus.MmioBus;
 import org.quasivm.vmm.memory.PcMemoryMap;
+import org.quasivm.vmm.testing.DebianGuests;
 import org.quasivm.vmm.testing.ScriptedExecutor;
 
 class LinuxBootLoaderTest {
 
     /** The Debian i686 kernel the guest-asset builder caches (tests that need it are skipped without it). */
-    static final Path DEBIAN_KERNEL = Path.of(System.getProperty("user.home"),
-            ".cache/quasivm/extracted/linux-image-6.1.0-50-686_6.1.176-1_i386/boot/vmlinuz-6.1.0-50-686");
 
     /** A minimal protocol-2.15 bzImage: 4 setup sectors, then {@code payload} bytes of "kernel". */
     static byte[] syntheticKernel(int payload) {
@@ -154,15 +152,15 @@ class LinuxBootLoaderTest {
 
     @Test
     void debianKernelLoadsWithItsInitrd() throws IOException {
-        assumeTrue(Files.isRegularFile(DEBIAN_KERNEL), "Debian kernel not cached: " + DEBIAN_KERNEL);
-        BootFirmware.Linux boot = FirmwareImages.linux(DEBIAN_KERNEL, null, "console=ttyS0");
+        Path kernel = DebianGuests.linux().kernel();
+        BootFirmware.Linux boot = FirmwareImages.linux(kernel, null, "console=ttyS0");
         assertTrue(boot.kernel().protocolVersion() >= 0x020F);
         PcMemoryMap mem = memory(256 << 20);
         byte[] initrd = new byte[1 << 20];
         LinuxBootLoader.Placement p = LinuxBootLoader.load(new BootFirmware.Linux(boot.kernel(), initrd,
                 "console=ttyS0"), mem);
         assertTrue(p.initrdAddress() >= boot.kernel().memoryEnd());
-        byte[] file = Files.readAllBytes(DEBIAN_KERNEL);
+        byte[] file = Files.readAllBytes(kernel);
         int setup = ((file[0x1F1] & 0xFF) + 1) * 512;
         byte[] atOneMiB = new byte[4096];
         mem.readBytes(0x10_0000L, atOneMiB, 0, atOneMiB.length);
@@ -171,8 +169,7 @@ class LinuxBootLoaderTest {
 
     @Test
     void kernelNeedingMoreMemoryThanTheMachineHasIsRefused() throws IOException {
-        assumeTrue(Files.isRegularFile(DEBIAN_KERNEL), "Debian kernel not cached: " + DEBIAN_KERNEL);
-        BootFirmware.Linux boot = FirmwareImages.linux(DEBIAN_KERNEL, null, "");
+        BootFirmware.Linux boot = FirmwareImages.linux(DebianGuests.linux().kernel(), null, "");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LinuxBootLoader.load(boot, memory(16 << 20)));
         assertTrue(e.getMessage().contains("RAM"), e.getMessage());

@@ -626,7 +626,20 @@ class Interpreter extends CpuInstructions {
                 w32(EAX, (int) t);
                 w32(EDX, (int) (t >>> 32));
             }
-            case Op.RDPMC -> throw fault(CpuFault.GP, 0);
+            case Op.RDPMC -> {
+                // P6: counters 0 and 1 (40 bits in EDX:EAX); outside ring 0 only with CR4.PCE. Linux's perf NMI
+                // watchdog reads them, so #GP here crashed guests at power-off.
+                if ((cr4 & CR4_PCE) == 0 && (cpl != 0 || v86)) {
+                    throw fault(CpuFault.GP, 0);
+                }
+                int counter = r32(ECX);
+                if (counter != 0 && counter != 1) {
+                    throw fault(CpuFault.GP, 0);
+                }
+                long v = perfCounters[counter];
+                w32(EAX, (int) v);
+                w32(EDX, (int) (v >>> 32));
+            }
             case Op.SYSENTER -> sysenter();
             case Op.SYSEXIT -> sysexit();
             case Op.CPUID -> cpuid();

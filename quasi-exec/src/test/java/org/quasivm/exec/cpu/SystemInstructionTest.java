@@ -64,6 +64,27 @@ class SystemInstructionTest {
     }
 
     @Test
+    void rdpmcReadsTheCounterTheMsrHolds() {
+        CpuState s = run("mov ecx, 0xC2\nmov eax, 0x80000001\nxor edx, edx\nwrmsr\nmov ecx, 1\nrdpmc");
+        assertEquals(0x80000001L, s.gpr(CpuState.RAX));
+        assertEquals(0xFF, s.gpr(CpuState.RDX), "a 32-bit write sign-extends into the 40-bit counter");
+    }
+
+    @Test
+    void rdpmcOfANonexistentCounterRaisesGeneralProtection() {
+        run("mov ecx, 2\nrdpmc");
+        assertEquals(13, pm.haltedVector());
+    }
+
+    @Test
+    void rdpmcOutsideRingZeroNeedsCr4Pce() {
+        pm.code32("xor ecx, ecx\nrdpmc\nhlt");
+        pm.enter(3, false, PmFixture.CODE);
+        m.runToHalt(10_000);
+        assertEquals(13, pm.haltedVector());
+    }
+
+    @Test
     void unknownMsrRaisesGeneralProtection() {
         run("mov ecx, 0x1234\nrdmsr");
         assertEquals(13, pm.haltedVector());

@@ -31,9 +31,9 @@ public final class GuestAssetBuilder {
     /**
      * The kernel command line the boot media pass. {@code cryptomgr.notests} skips the kernel's crypto self-tests,
      * some 3 billion instructions of pure CPU work that would otherwise be most of a boot on the software CPU.
-     * {@code nmi_watchdog=0}: the NMI watchdog is a performance-counter event, and stopping it (as power-off does)
-     * reads the counter with RDPMC, which QuasiVM's software CPU does not implement yet (#GP, and the guest's
-     * {@code poweroff} dies instead of powering off).
+     * {@code nmi_watchdog=0}: the NMI watchdog is a performance-counter event, and the software CPU's P6 counters
+     * are storage only (they count nothing), so the watchdog could never fire; it is off rather than pretending.
+     * (It used to be needed: before RDPMC was implemented, stopping the watchdog at power-off raised #GP.)
      */
     public static final String MEDIA_COMMAND_LINE = "console=ttyS0 panic=-1 cryptomgr.notests nmi_watchdog=0";
     public static final String READY_LINE = "QuasiVM guest: busybox initramfs up";

@@ -258,25 +258,26 @@ public final class AtaDisk extends IdeDevice {
     /** Reads the next window of sectors from the image; false (the command aborted UNC) if the host failed. */
     private boolean loadWindow() {
         windowSectors = (int) Math.min(remaining, blockSectors);
-        try {
-            io.clear().limit(windowSectors * Ata.SECTOR_SIZE);
-            disk.read(lba * Ata.SECTOR_SIZE, io);
-            return true;
-        } catch (IOException | UncheckedIOException e) {
-            reportAddress(lba);
-            abort(Ata.ERROR_UNC);
-            return false;
-        }
+        return transferWindow(false);
     }
 
+    /** Writes the filled window to the image; false (the command aborted ABRT) if the host failed. */
     private boolean storeWindow() {
+        return transferWindow(true);
+    }
+
+    private boolean transferWindow(boolean toImage) {
         try {
             io.clear().limit(windowSectors * Ata.SECTOR_SIZE);
-            disk.write(lba * Ata.SECTOR_SIZE, io);
+            if (toImage) {
+                disk.write(lba * Ata.SECTOR_SIZE, io);
+            } else {
+                disk.read(lba * Ata.SECTOR_SIZE, io);
+            }
             return true;
         } catch (IOException | UncheckedIOException e) {
             reportAddress(lba);
-            abort(Ata.ERROR_ABRT);
+            abort(toImage ? Ata.ERROR_ABRT : Ata.ERROR_UNC);
             return false;
         }
     }

@@ -121,7 +121,10 @@ public final class Machine implements AutoCloseable {
         return executor.name();
     }
 
-    /** Sends a command; the future completes on the VM thread (or at once, refused, if the machine is stopped). */
+    /**
+     * Sends a command; the future completes on the VM thread (or at once, refused, if the machine is stopped). A
+     * command sent before {@link #start} is served before the first instruction.
+     */
     public CompletableFuture<MachineReply> submit(MachineCommand command) {
         Objects.requireNonNull(command, "command");
         CompletableFuture<MachineReply> reply = new CompletableFuture<>();
@@ -178,7 +181,9 @@ public final class Machine implements AutoCloseable {
 
     private void enqueue(Pending p, CompletableFuture<MachineReply> reply, MachineReply refusal) {
         synchronized (this) {
-            if (state == MachineState.STOPPED || state == MachineState.CREATED) {
+            // Before start, a command waits and is served before the first instruction (e.g. PauseAt, which the
+            // guest might otherwise run past before the VM thread sees it); once stopped, it is refused.
+            if (state == MachineState.STOPPED) {
                 if (reply != null) {
                     reply.complete(refusal);
                 }
@@ -275,6 +280,7 @@ public final class Machine implements AutoCloseable {
                 board.close();
             } finally {
                 executor.close();
+                refuseWaitingCommands();
                 stoppedLatch.countDown();
             }
             return;
@@ -520,7 +526,7 @@ public final class Machine implements AutoCloseable {
         return true;
     }
 
-    private void finish() {
+    private void refuseWaitingCommands() {
         Pending left;
         while ((left = queue.poll()) != null) {
             if (left instanceof Order o) {
@@ -529,6 +535,10 @@ public final class Machine implements AutoCloseable {
                 q.result().completeExceptionally(new IllegalStateException("machine is STOPPED"));
             }
         }
+    }
+
+    private void finish() {
+        refuseWaitingCommands();
         try {
             board.close();
         } catch (RuntimeException e) {

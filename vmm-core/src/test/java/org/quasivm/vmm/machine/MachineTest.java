@@ -239,6 +239,24 @@ class MachineTest {
     }
 
     @Test
+    void aCommandSentBeforeStartIsServedBeforeTheFirstInstruction() throws Exception {
+        try (Machine m = machine(ClockMode.DETERMINISTIC, List.of(new Spin(1_000), new Halt()), true)) {
+            var paused = m.pause();
+            m.start();
+            assertEquals(new MachineReply.Done(MachineState.PAUSED), paused.get(10, TimeUnit.SECONDS));
+            assertEquals(0, m.cpuState().get(10, TimeUnit.SECONDS).instructionsRetired());
+        }
+    }
+
+    @Test
+    void aCommandWaitingWhenTheMachineIsClosedBeforeStartIsRefused() throws Exception {
+        Machine m = machine(ClockMode.DETERMINISTIC, List.of(new Halt()), true);
+        var paused = m.pause();
+        m.close();
+        assertTrue(paused.get(10, TimeUnit.SECONDS) instanceof MachineReply.Refused);
+    }
+
+    @Test
     void pauseAtStopsAtTheSameInstructionEveryTime() throws Exception {
         long[] counts = new long[2];
         for (int run = 0; run < 2; run++) {
@@ -246,8 +264,10 @@ class MachineTest {
             List<Step> script = concat(timerSetup(), new Spin(1_000), new Halt(), new Spin(3_333),
                     new Repeat(14, 1_000));
             try (Machine m = machine(ClockMode.DETERMINISTIC, script, true)) {
+                // submitted before start, so the guest cannot run past 50 ms before the VM thread sees it
+                var pauseAt = m.submit(new MachineCommand.PauseAt(50_000_000L));
                 m.start();
-                m.submit(new MachineCommand.PauseAt(50_000_000L)).get(10, TimeUnit.SECONDS);
+                pauseAt.get(10, TimeUnit.SECONDS);
                 assertTrue(m.awaitState(MachineState.PAUSED, WAIT));
                 counts[run] = m.cpuState().get(10, TimeUnit.SECONDS).instructionsRetired();
                 long at = m.inspect(b -> b.clock().nanos()).get(10, TimeUnit.SECONDS);

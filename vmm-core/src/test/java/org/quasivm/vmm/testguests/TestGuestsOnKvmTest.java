@@ -1,7 +1,6 @@
 package org.quasivm.vmm.testguests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -9,7 +8,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,11 +22,7 @@ import org.quasivm.nativehelper.kvm.Kvm;
 import org.quasivm.nativehelper.probe.HostProbe;
 import org.quasivm.nativehelper.probe.KvmStatus;
 import org.quasivm.vmm.clock.ClockMode;
-import org.quasivm.vmm.devices.vga.VgaPlug;
-import org.quasivm.vmm.machine.BoardConfig;
-import org.quasivm.vmm.machine.FirmwareImages;
 import org.quasivm.vmm.machine.Machine;
-import org.quasivm.vmm.testing.TestTerminal;
 
 /**
  * The KVM accelerator on QuasiVM's machine and devices: each test guest prints under KVM exactly what it prints
@@ -48,44 +42,17 @@ class TestGuestsOnKvmTest {
         assumeTrue(kvm.usable(), "KVM tests skipped: " + kvm.reason());
     }
 
-    private static final class Run implements AutoCloseable {
-        final TestTerminal terminal = new TestTerminal();
-        final Machine machine;
-
-        Run(TestGuest guest, ClockMode clock, Function<Platform, Executor> executor) throws Exception {
-            BoardConfig config = BoardConfig.builder(16 << 20, FirmwareImages.customRom(guest.rom(), null))
-                    .clock(clock).com1(terminal).plug(new VgaPlug(16, null)).build();
-            machine = Machine.create(config, executor, "kvm-" + guest.stem());
-            machine.start();
+    /** Serial output and the CPU state once the guest has halted for good after DONE. */
+    private static Ending finish(GuestRun run) throws Exception {
+        run.awaitLine("DONE");
+        long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
+        CpuState cpu = run.machine.cpuState().get(1, TimeUnit.MINUTES);
+        while (!cpu.halted() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            cpu = run.machine.cpuState().get(1, TimeUnit.MINUTES);
         }
-
-        void awaitLine(String line) throws InterruptedException {
-            assertNotNull(terminal.transcript.awaitMatch(Pattern.compile("(?m)^" + Pattern.quote(line) + "\r?$"), 0,
-                    RUN_LIMIT), "no line '" + line + "' on " + machine.executorName() + "; the guest printed:\n"
-                    + serial());
-        }
-
-        String serial() {
-            return terminal.transcript.text().replace("\r\n", "\n");
-        }
-
-        /** Serial output and the CPU state once the guest has halted for good after DONE. */
-        Ending finish() throws Exception {
-            awaitLine("DONE");
-            long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
-            CpuState cpu = machine.cpuState().get(1, TimeUnit.MINUTES);
-            while (!cpu.halted() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-                cpu = machine.cpuState().get(1, TimeUnit.MINUTES);
-            }
-            assertTrue(cpu.halted(), "the guest did not halt after DONE: " + cpu);
-            return new Ending(serial(), Architectural.of(cpu));
-        }
-
-        @Override
-        public void close() {
-            machine.close();
-        }
+        assertTrue(cpu.halted(), "the guest did not halt after DONE: " + cpu);
+        return new Ending(run.serial(), Architectural.of(cpu));
     }
 
     private record Ending(String serial, Architectural cpu) { }
@@ -106,7 +73,7 @@ class TestGuestsOnKvmTest {
 
     private static Ending run(TestGuest guest, ClockMode clock, Function<Platform, Executor> executor)
             throws Exception {
-        try (Run run = new Run(guest, clock, executor)) {
+        try (GuestRun run = new GuestRun(guest, clock, executor, RUN_LIMIT)) {
             if (guest == TestGuest.KEYBOARD) {
                 run.awaitLine("KEYS READY");
                 KeyboardGuestKeys.type(run.machine.board().input());
@@ -114,7 +81,7 @@ class TestGuestsOnKvmTest {
                 run.awaitLine("PAGE 0 SHOWN, start address 0000");
                 run.terminal.type("x");
             }
-            return run.finish();
+            return finish(run);
         }
     }
 
@@ -131,12 +98,12 @@ class TestGuestsOnKvmTest {
     @Test
     void guestMovesFromKvmToSoftwareAndBackMidRunWithItsOutputUnchanged() throws Exception {
         TestGuest guest = TestGuest.SERIAL;
-        try (Run run = new Run(guest, ClockMode.REALTIME, KvmExecutor::new)) {
+        try (GuestRun run = new GuestRun(guest, ClockMode.REALTIME, KvmExecutor::new, RUN_LIMIT)) {
             run.awaitLine("LCR read back: 1B ok");
             assertEquals("software", switchPaused(run.machine, SoftwareExecutor::new));
             run.awaitLine("LSR idle: 60 ok");
             assertEquals("kvm", switchPaused(run.machine, KvmExecutor::new));
-            Ending end = run.finish();
+            Ending end = finish(run);
             assertEquals(guest.expectedSerial(), end.serial());
             assertEquals("kvm", run.machine.executorName());
         }
@@ -145,11 +112,11 @@ class TestGuestsOnKvmTest {
     @Test
     void guestMovesFromSoftwareToKvmMidRunWithItsOutputUnchanged() throws Exception {
         TestGuest guest = TestGuest.PIT;
-        try (Run run = new Run(guest, ClockMode.REALTIME, SoftwareExecutor::new)) {
+        try (GuestRun run = new GuestRun(guest, ClockMode.REALTIME, SoftwareExecutor::new, RUN_LIMIT)) {
             String firstLine = guest.expectedSerial().lines().skip(1).findFirst().orElseThrow();
             run.awaitLine(firstLine);
             assertEquals("kvm", switchPaused(run.machine, KvmExecutor::new));
-            Ending end = run.finish();
+            Ending end = finish(run);
             assertEquals(guest.expectedSerial(), end.serial());
         }
     }

@@ -1,21 +1,12 @@
 package org.quasivm.vmm.testguests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.quasivm.exec.cpu.SoftwareExecutor;
 import org.quasivm.vmm.clock.ClockMode;
-import org.quasivm.vmm.devices.vga.VgaPlug;
-import org.quasivm.vmm.display.Frame;
-import org.quasivm.vmm.machine.BoardConfig;
-import org.quasivm.vmm.machine.FirmwareImages;
-import org.quasivm.vmm.machine.Machine;
-import org.quasivm.vmm.testing.TestTerminal;
 
 /**
  * The device test guests on QuasiVM's own machine (software CPU, deterministic clock): the same serial output and
@@ -27,49 +18,13 @@ class TestGuestsOnQuasiVmTest {
     private static final Duration RUN_LIMIT = Duration.ofSeconds(120);
     private static final int SIX_BITS = 0xFCFCFC;
 
-    /** A guest running as the firmware of a fresh machine with a VGA, its COM1 on a test terminal. */
-    private static final class Run implements AutoCloseable {
-        final TestTerminal terminal = new TestTerminal();
-        final VgaPlug vga = new VgaPlug(16, null);
-        final Machine machine;
-
-        Run(TestGuest guest) throws Exception {
-            BoardConfig config = BoardConfig.builder(16 << 20, FirmwareImages.customRom(guest.rom(), null))
-                    .clock(ClockMode.DETERMINISTIC).com1(terminal).plug(vga).build();
-            machine = Machine.create(config, SoftwareExecutor::new, "guest-" + guest.stem());
-            machine.start();
-        }
-
-        void awaitLine(String line) throws InterruptedException {
-            assertNotNull(terminal.transcript.awaitMatch(Pattern.compile("(?m)^" + Pattern.quote(line) + "\r?$"), 0,
-                    RUN_LIMIT), "no line '" + line + "'; the guest printed:\n" + serial());
-        }
-
-        String awaitDone() throws InterruptedException {
-            awaitLine("DONE");
-            return serial();
-        }
-
-        String serial() {
-            return terminal.transcript.text().replace("\r\n", "\n");
-        }
-
-        Screen screen() throws Exception {
-            Frame f = machine.inspect(b -> {
-                vga.renderer().refresh();
-                return vga.renderer().frame().copy();
-            }).get(1, TimeUnit.MINUTES);
-            return new Screen(f.width(), f.height(), f.pixels().clone());
-        }
-
-        @Override
-        public void close() {
-            machine.close();
-        }
+    /** The software CPU with the deterministic clock. */
+    private static GuestRun start(TestGuest guest) throws Exception {
+        return new GuestRun(guest, ClockMode.DETERMINISTIC, SoftwareExecutor::new, RUN_LIMIT);
     }
 
     private static void assertSerialOnly(TestGuest guest) throws Exception {
-        try (Run run = new Run(guest)) {
+        try (GuestRun run = start(guest)) {
             assertEquals(guest.expectedSerial(), run.awaitDone());
         }
     }
@@ -96,7 +51,7 @@ class TestGuestsOnQuasiVmTest {
 
     @Test
     void keyboardGuestPrintsTheInjectedKeysAsQemusKeyboardDoes() throws Exception {
-        try (Run run = new Run(TestGuest.KEYBOARD)) {
+        try (GuestRun run = start(TestGuest.KEYBOARD)) {
             run.awaitLine("KEYS READY");
             KeyboardGuestKeys.type(run.machine.board().input());
             assertEquals(TestGuest.KEYBOARD.expectedSerial(), run.awaitDone());
@@ -105,7 +60,7 @@ class TestGuestsOnQuasiVmTest {
 
     @Test
     void vgaTextGuestScreenIsTheReferenceTextScreen() throws Exception {
-        try (Run run = new Run(TestGuest.VGA_TEXT)) {
+        try (GuestRun run = start(TestGuest.VGA_TEXT)) {
             assertEquals(TestGuest.VGA_TEXT.expectedSerial(), run.awaitDone());
             Screen actual = run.screen();
             GuestFont font = GuestFont.load();
@@ -119,7 +74,7 @@ class TestGuestsOnQuasiVmTest {
 
     @Test
     void vgaMode13GuestScreenIsTheReferencePicture() throws Exception {
-        try (Run run = new Run(TestGuest.VGA_MODE13)) {
+        try (GuestRun run = start(TestGuest.VGA_MODE13)) {
             assertEquals(TestGuest.VGA_MODE13.expectedSerial(), run.awaitDone());
             assertPicture("vga-mode13", run.screen(), Mode13Picture.render());
         }
@@ -127,7 +82,7 @@ class TestGuestsOnQuasiVmTest {
 
     @Test
     void vgaPlanarGuestScreenIsTheReferencePicture() throws Exception {
-        try (Run run = new Run(TestGuest.VGA_PLANAR)) {
+        try (GuestRun run = start(TestGuest.VGA_PLANAR)) {
             assertEquals(TestGuest.VGA_PLANAR.expectedSerial(), run.awaitDone());
             assertPicture("vga-planar", run.screen(), PlanarPicture.render());
         }
@@ -135,7 +90,7 @@ class TestGuestsOnQuasiVmTest {
 
     @Test
     void vgaModeXGuestShowsPageZeroThenFlipsToPageOne() throws Exception {
-        try (Run run = new Run(TestGuest.VGA_MODEX)) {
+        try (GuestRun run = start(TestGuest.VGA_MODEX)) {
             run.awaitLine("PAGE 0 SHOWN, start address 0000");
             assertPicture("vga-modex-page0", run.screen(), ModeXPicture.render(0));
             run.terminal.type("x");

@@ -56,7 +56,7 @@ public final class Pit8254 implements BusDevice {
         for (int i = 0; i < 3; i++) {
             channels[i].load(state.channels().get(i));
         }
-        counter0Changed();
+        counter0Changed(clock.nanos());
     }
 
     @Override
@@ -77,7 +77,7 @@ public final class Pit8254 implements BusDevice {
         } else if (offset >= 0 && offset < CONTROL) {
             channels[offset].writeCounter(value, now);
             if (offset == 0) {
-                counter0Changed();
+                counter0Changed(now);
             }
         }
     }
@@ -103,12 +103,17 @@ public final class Pit8254 implements BusDevice {
         }
         channels[select].writeControl(value, now);
         if (select == 0) {
-            counter0Changed();
+            counter0Changed(now);
         }
     }
 
-    private void counter0Changed() {
-        long now = clock.nanos();
+    /**
+     * Counter 0 changed at guest time {@code now}: OUT and the next edge follow from that instant. Not from a fresh
+     * clock reading: in realtime mode the host clock moves on between two reads (the VM thread can be preempted right
+     * after the guest's OUT), and a short count (Linux programs down to 15 clocks, 13 us) would then look already
+     * expired, its edge never armed and the guest's one-shot tick lost for good.
+     */
+    private void counter0Changed(long now) {
         PitChannel c = channels[0];
         irq0.setLevel(c.out(now));
         armTimer(c.nextRisingEdge(now));
@@ -137,9 +142,10 @@ public final class Pit8254 implements BusDevice {
 
     /** GATE input of counter {@code channel} (only counter 2's is wired: port 61h bit 0). */
     public void setGate(int channel, boolean high) {
-        channels[Objects.checkIndex(channel, 3)].setGate(high, clock.nanos());
+        long now = clock.nanos();
+        channels[Objects.checkIndex(channel, 3)].setGate(high, now);
         if (channel == 0) {
-            counter0Changed();
+            counter0Changed(now);
         }
     }
 

@@ -83,7 +83,7 @@ public final class Rtc146818 implements BusDevice {
         epochAtOrigin = startEpochSeconds;
         originNanos = now;
         flagsCheckedAt = now;
-        rearm();
+        rearm(now);
     }
 
     private Rtc146818(VirtualClock clock, IrqLine irq8) {
@@ -233,7 +233,7 @@ public final class Rtc146818 implements BusDevice {
         }
         cmos[reg] = (byte) value;
         epochAtOrigin += secondsFromRegisters() - seconds;
-        rearm();
+        rearm(now);
     }
 
     private boolean dividerRunning() {
@@ -252,7 +252,7 @@ public final class Rtc146818 implements BusDevice {
             // leaving divider reset, the first update comes half a second later; leaving SET, a second later
             originNanos = dividerChange ? now - SECOND / 2 : now;
         }
-        rearm();
+        rearm(now);
     }
 
     // ---- time arithmetic
@@ -402,7 +402,15 @@ public final class Rtc146818 implements BusDevice {
     }
 
     private void rearm() {
-        long now = clock.nanos();
+        rearm(clock.nanos());
+    }
+
+    /**
+     * Arms the update and periodic timers for their next instants after {@code now}: the moment of the register
+     * write that changed them, not a later clock reading (in realtime mode the host clock moves on in between, and
+     * an update or period falling in that gap would be skipped).
+     */
+    private void rearm(long now) {
         int enables = cmos[REG_B];
         if (running && (enables & (REG_B_UIE | REG_B_AIE)) != 0) {
             secondTimer.schedule(nextUpdate(now));

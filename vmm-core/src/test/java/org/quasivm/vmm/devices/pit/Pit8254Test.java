@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.quasivm.vmm.clock.ClockMode;
+import org.quasivm.vmm.clock.VirtualClock;
 import org.quasivm.vmm.testing.RecordingIrqLine;
 import org.quasivm.vmm.testing.TestClock;
 
@@ -154,6 +156,23 @@ class Pit8254Test {
         assertTrue(irq.isHigh());
         time.advance(12 * TICK_NS);
         assertEquals(2, irq.transitions().stream().filter(b -> b).count()); // initial high, then the strobe edge
+    }
+
+    @Test
+    void aShortOneShotCountInterruptsEvenWhenTheHostClockMovesOnDuringTheWrite() {
+        // Realtime: guest time is host time, and the VM thread can be preempted between any two clock reads. Here
+        // every read is 100 us later than the one before, longer than the whole count (97 clocks, 81 us).
+        long[] host = {0};
+        VirtualClock realtime = new VirtualClock(ClockMode.REALTIME, VirtualClock.DEFAULT_INSTRUCTIONS_PER_SECOND,
+                () -> host[0] += 100_000);
+        RecordingIrqLine line = new RecordingIrqLine();
+        Pit8254 timer = new Pit8254(realtime, line);
+        timer.write(3, 1, 0x38); // counter 0, LSB then MSB, mode 4: Linux's one-shot clock event
+        timer.write(0, 1, 97);
+        timer.write(0, 1, 0);
+        line.clearCounts();
+        realtime.fireDue();
+        assertEquals(1, line.raises());
     }
 
     @Test

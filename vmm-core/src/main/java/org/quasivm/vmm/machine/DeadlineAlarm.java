@@ -5,8 +5,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.quasivm.exec.Executor;
 
 /**
- * For executors that cannot count instructions (KVM): a host thread that interrupts the guest when the next device
- * deadline is due, so timers fire on time in realtime mode.
+ * Realtime slices: a host thread that interrupts the guest when the next device deadline is due, so timers fire on
+ * time whatever the executor's speed, and with executors that cannot count instructions (KVM) at all.
  */
 final class DeadlineAlarm implements AutoCloseable {
 

@@ -59,7 +59,6 @@ public final class Machine implements AutoCloseable {
 
     private final ClockTimer pauseTimer;
     private boolean pauseDue;
-    private long instructionsPerSecond = 20_000_000L;
     private int haltStreak;
     private long progressAtLastHalt = -1;
     private long resets;
@@ -76,7 +75,7 @@ public final class Machine implements AutoCloseable {
             throw new IllegalArgumentException("the " + executor.name()
                     + " executor cannot count instructions, so it cannot run with the deterministic clock");
         }
-        this.alarm = counting ? null : new DeadlineAlarm(executor, name + "-alarm");
+        this.alarm = needsAlarm(counting) ? new DeadlineAlarm(executor, name + "-alarm") : null;
         this.pauseTimer = clock.newTimer("pause-at", deadline -> pauseDue = true);
         this.vmThread = new Thread(this::run, name);
     }
@@ -232,7 +231,7 @@ public final class Machine implements AutoCloseable {
             if (alarm != null) {
                 alarm.close();
             }
-            alarm = counting ? null : new DeadlineAlarm(next, name + "-alarm");
+            alarm = needsAlarm(counting) ? new DeadlineAlarm(next, name + "-alarm") : null;
             haltStreak = 0;
             progressAtLastHalt = -1;
             old.close();
@@ -326,11 +325,9 @@ public final class Machine implements AutoCloseable {
                     setState(MachineState.PAUSED);
                     continue;
                 }
-                long retiredBefore = counting ? executor.instructionsRetired() : 0;
-                long hostBefore = System.nanoTime();
                 Exit exit = executor.run(budget());
-                if (counting && clock.mode() == ClockMode.REALTIME) {
-                    learnRate(executor.instructionsRetired() - retiredBefore, System.nanoTime() - hostBefore);
+                if (alarm != null) {
+                    alarm.arm(Long.MAX_VALUE); // the slice is over: no exit request left behind for the next one
                 }
                 board.flushOutput();
                 handle(exit);
@@ -357,32 +354,29 @@ public final class Machine implements AutoCloseable {
         haltStreak = 0;
     }
 
-    /** Realtime mode sizes budgets by the executor's measured speed (a moving average). */
-    private void learnRate(long instructions, long hostNanos) {
-        if (instructions > 1000 && hostNanos > 100_000) {
-            long measured = instructions * 1_000_000_000L / hostNanos;
-            instructionsPerSecond = Math.max(1_000_000L, (instructionsPerSecond * 7 + measured) / 8);
-        }
+    /**
+     * Realtime slices end on host time, through an alarm thread that asks the executor to exit when the next device
+     * deadline is due: an executor that cannot count instructions (KVM) has no other way, and one that can would
+     * have to guess its speed, which varies several-fold over a boot (an instruction budget sized by a moving
+     * average made timers fire 5-10 ms late). Deterministic slices end on instruction counts and need no alarm.
+     */
+    private boolean needsAlarm(boolean countingExecutor) {
+        return !countingExecutor || clock.mode() == ClockMode.REALTIME;
     }
 
     /** How far the executor may run: to the next deadline, bounded so commands are seen regularly. */
     private long budget() {
         long deadline = clock.nextDeadline();
-        long now = clock.nanos();
-        if (!counting) {
+        if (alarm != null) {
             long hostNow = System.nanoTime();
             alarm.arm(deadline == Long.MAX_VALUE ? hostNow + MAX_SLICE_NANOS
                     : hostNow + Math.min(MAX_SLICE_NANOS, clock.hostNanosUntil(deadline)));
-            return Long.MAX_VALUE;
+            return counting ? MAX_SLICE_INSTRUCTIONS : Long.MAX_VALUE;
         }
-        if (clock.mode() == ClockMode.DETERMINISTIC) {
-            if (deadline == Long.MAX_VALUE) {
-                return MAX_SLICE_INSTRUCTIONS;
-            }
-            return Math.max(1, Math.min(MAX_SLICE_INSTRUCTIONS, clock.instructionsFor(deadline - now)));
+        if (deadline == Long.MAX_VALUE) {
+            return MAX_SLICE_INSTRUCTIONS;
         }
-        long nanos = deadline == Long.MAX_VALUE ? MAX_SLICE_NANOS : Math.min(MAX_SLICE_NANOS, deadline - now);
-        return Math.max(1, nanos * instructionsPerSecond / 1_000_000_000L);
+        return Math.max(1, Math.min(MAX_SLICE_INSTRUCTIONS, clock.instructionsFor(deadline - clock.nanos())));
     }
 
     private void handle(Exit exit) {

@@ -22,7 +22,7 @@ public final class ClockTimer {
     /** Arms the timer for guest time {@code deadlineNanos} (replacing any earlier arming). */
     public void schedule(long deadlineNanos) {
         deadline = deadlineNanos == IDLE ? IDLE - 1 : deadlineNanos;
-        clock.deadlinesChanged();
+        clock.deadlinesChanged(deadline);
     }
 
     /** Arms the timer {@code delayNanos} from now. */
@@ -33,7 +33,7 @@ public final class ClockTimer {
     public void cancel() {
         if (deadline != IDLE) {
             deadline = IDLE;
-            clock.deadlinesChanged();
+            clock.deadlinesChanged(IDLE);
         }
     }
 

@@ -46,6 +46,11 @@ public final class VirtualClock {
     private long lastNanos;
     private long cachedNextDeadline = ClockTimer.IDLE;
     private boolean nextDeadlineStale;
+    private long sliceEnd = NO_SLICE;
+    private Runnable sliceCut = () -> { };
+
+    /** {@link #sliceEnd} while no slice runs: no deadline is earlier, so nothing is cut. */
+    private static final long NO_SLICE = Long.MIN_VALUE;
 
     /**
      * @param mode                  how time advances
@@ -140,8 +145,28 @@ public final class VirtualClock {
         return timer;
     }
 
-    void deadlinesChanged() {
+    void deadlinesChanged(long newDeadline) {
         nextDeadlineStale = true;
+        if (newDeadline < sliceEnd) {
+            sliceEnd = NO_SLICE;
+            sliceCut.run();
+        }
+    }
+
+    /**
+     * The run loop starts a slice planned to end at guest time {@code endNanos} (the next deadline, or
+     * {@link Long#MAX_VALUE}). If the guest arms a timer for an earlier instant while the slice runs (Linux programs
+     * its one-shot PIT tick from inside the slice), {@code cut} runs once, so the loop can end the slice early and
+     * the timer fires on time instead of when the slice was planned to end.
+     */
+    public void sliceStarts(long endNanos, Runnable cut) {
+        this.sliceCut = Objects.requireNonNull(cut, "cut");
+        this.sliceEnd = endNanos;
+    }
+
+    /** The slice is over: arming timers (device callbacks between slices) cuts nothing. */
+    public void sliceEnded() {
+        sliceEnd = NO_SLICE;
     }
 
     /** The earliest armed deadline, or {@link Long#MAX_VALUE} when no timer is armed. */

@@ -58,6 +58,7 @@ public final class Machine implements AutoCloseable {
     private volatile Consumer<StopReason> onStop = r -> { };
 
     private final ClockTimer pauseTimer;
+    private final Runnable cutSlice = () -> executor.requestExit();
     private boolean pauseDue;
     private int haltStreak;
     private long progressAtLastHalt = -1;
@@ -326,6 +327,7 @@ public final class Machine implements AutoCloseable {
                     continue;
                 }
                 Exit exit = executor.run(budget());
+                clock.sliceEnded();
                 if (alarm != null) {
                     alarm.arm(Long.MAX_VALUE); // the slice is over: no exit request left behind for the next one
                 }
@@ -367,6 +369,7 @@ public final class Machine implements AutoCloseable {
     /** How far the executor may run: to the next deadline, bounded so commands are seen regularly. */
     private long budget() {
         long deadline = clock.nextDeadline();
+        clock.sliceStarts(deadline, cutSlice);
         if (alarm != null) {
             long hostNow = System.nanoTime();
             alarm.arm(deadline == Long.MAX_VALUE ? hostNow + MAX_SLICE_NANOS

@@ -131,4 +131,43 @@ class VirtualClockTest {
         clock.fireDue();
         assertEquals(0, count[0]);
     }
+
+    @Test
+    void aTimerArmedBeforeTheSlicesPlannedEndCutsTheSliceOnce() {
+        VirtualClock clock = deterministic();
+        ClockTimer a = clock.newTimer("a", d -> { });
+        ClockTimer b = clock.newTimer("b", d -> { });
+        int[] cuts = {0};
+        clock.sliceStarts(1_000, () -> cuts[0]++);
+        a.schedule(2_000);
+        assertEquals(0, cuts[0]);
+        a.schedule(500);
+        assertEquals(1, cuts[0]);
+        b.schedule(400);
+        assertEquals(1, cuts[0]);
+    }
+
+    @Test
+    void timersArmedBetweenSlicesCutNothing() {
+        VirtualClock clock = deterministic();
+        ClockTimer a = clock.newTimer("a", d -> { });
+        int[] cuts = {0};
+        clock.sliceStarts(Long.MAX_VALUE, () -> cuts[0]++);
+        clock.sliceEnded();
+        a.schedule(10);
+        a.cancel();
+        assertEquals(0, cuts[0]);
+    }
+
+    @Test
+    void aSliceWithNoDeadlineIsCutByTheFirstTimerArmed() {
+        VirtualClock clock = deterministic();
+        ClockTimer a = clock.newTimer("a", d -> { });
+        int[] cuts = {0};
+        clock.sliceStarts(Long.MAX_VALUE, () -> cuts[0]++);
+        a.cancel();
+        assertEquals(0, cuts[0]);
+        a.schedule(1_000_000_000L);
+        assertEquals(1, cuts[0]);
+    }
 }

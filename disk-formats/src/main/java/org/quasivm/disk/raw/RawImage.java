@@ -173,6 +173,13 @@ public final class RawImage extends DiskImage {
     }
 
     @Override
+    public void bypassPageCacheForData() {
+        if (!isReadOnly()) {
+            file.bypassPageCacheForData();
+        }
+    }
+
+    @Override
     protected void closeLayer() throws IOException {
         synchronized (this) {
             if (allocation != null) {

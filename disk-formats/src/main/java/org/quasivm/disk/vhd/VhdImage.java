@@ -510,6 +510,13 @@ public final class VhdImage extends DiskImage {
     }
 
     @Override
+    public void bypassPageCacheForData() {
+        if (!isReadOnly()) {
+            file.bypassPageCacheForData();
+        }
+    }
+
+    @Override
     protected void closeLayer() throws IOException {
         file.close();
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.quasivm.disk.chain.ParentPaths;
+import org.quasivm.disk.io.PageAlignedBuffer;
 import org.quasivm.disk.io.Zeros;
 
 /**
@@ -73,7 +74,7 @@ final class ChainOperations {
     /** Copies every range the child layer stores (data, or explicit zeros) into {@code target}. */
     private static void copyLayer(DiskImage child, BlockDevice target, ProgressListener progress, Cancellation cancel,
                                   Path name) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
+        ByteBuffer buf = PageAlignedBuffer.allocate(CHUNK);
         long size = child.size();
         long off = 0;
         while (off < size) {
@@ -142,8 +143,8 @@ final class ChainOperations {
      */
     private static void copyDifferences(DiskImage oldView, DiskImage newParent, DiskImage writer,
                                         ProgressListener progress, Cancellation cancel, Path name) throws IOException {
-        ByteBuffer a = ByteBuffer.allocateDirect(CHUNK);
-        ByteBuffer b = ByteBuffer.allocateDirect(CHUNK);
+        ByteBuffer a = PageAlignedBuffer.allocate(CHUNK);
+        ByteBuffer b = PageAlignedBuffer.allocate(CHUNK);
         long size = oldView.size();
         // A differencing VHD block may hold only some sectors: compare those ranges too.
         boolean partialClusters = oldView.format() == ImageFormat.VHD;

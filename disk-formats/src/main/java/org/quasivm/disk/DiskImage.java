@@ -133,6 +133,15 @@ public abstract class DiskImage implements BlockDevice {
         return durableClose;
     }
 
+    /**
+     * Lets this layer's data writes bypass the page cache where the host allows it (see
+     * {@link org.quasivm.disk.io.ImageFile#bypassPageCacheForData()}). For output that is synced once at the end,
+     * such as a durable conversion; never for a disk in use by a guest. Formats whose layout cannot use it
+     * ignore it.
+     */
+    public void bypassPageCacheForData() {
+    }
+
     /** Closes this layer's files only. */
     protected abstract void closeLayer() throws IOException;
 

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.quasivm.disk.io.PageAlignedBuffer;
 import org.quasivm.disk.probe.FormatProbe;
 import org.quasivm.disk.qcow2.Qcow2Check;
 import org.quasivm.disk.qcow2.Qcow2Image;
@@ -65,7 +66,7 @@ final class ImageChecker {
 
     /** Reads every range the top layer stores, so any undecodable or misplaced data surfaces as an error. */
     private static void readEverything(DiskImage d) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
+        ByteBuffer buf = PageAlignedBuffer.allocate(CHUNK);
         long off = 0;
         while (off < d.size()) {
             Extent e = d.layerExtentAt(off);

@@ -28,8 +28,9 @@ import org.quasivm.disk.convert.ConvertOptions;
  * streamOptimized VMDK, raw to dynamic VHD and raw to qcow2, and each format back to raw (from an image made
  * once by qemu-img, so both tools read the same input). Prints median and spread per tool and the ratio
  * (qemu-img time / QuasiVM time: above 1 means QuasiVM is faster). QuasiVM runs in this JVM, qemu-img as a
- * process. Before each timed conversion an untimed scratch write of the same size puts both tools in the same
- * page-cache state (see {@link #settle}). Both tools do equal work twice: without a final sync ({@code ConvertOptions.withDurable(false)} against
+ * process. Before each timed conversion an untimed read of the source and scratch write of the same size put both
+ * tools in the same page-cache state (see {@link #warmSource} and {@link #settle}). Both tools do equal work twice:
+ * without a final sync ({@code ConvertOptions.withDurable(false)} against
  * qemu-img's default cache mode) and with it (our default against {@code qemu-img -t writeback}).
  *
  * <p>Raw sources skip their holes only when the host's {@link org.quasivm.disk.AllocationProbe} is installed, as
@@ -154,9 +155,10 @@ public final class ConvertBenchmark {
                         List.of("-f", "qcow2", "-O", "raw"), ".raw"));
 
         out.println("load average at start: " + loadAverage());
-        out.println("before each timed conversion: " + mib + " MiB written to a scratch file and deleted, untimed"
-                + " (puts both tools in the same page-cache state; see settle())");
+        out.println("before each timed conversion, untimed: the source read (so it is cached) and " + mib
+                + " MiB written to a scratch file and deleted (same page-cache state for both tools; see settle())");
         ByteBuffer rewrite = ByteBuffer.allocateDirect(4 << 20);
+        ByteBuffer warmBuffer = ByteBuffer.allocateDirect(4 << 20);
         SplittableRandom fill = new SplittableRandom(7);
         while (rewrite.hasRemaining()) {
             rewrite.putLong(fill.nextLong());
@@ -182,6 +184,9 @@ public final class ConvertBenchmark {
                         boolean mine = (k == 0) == oursFirst;
                         Path target = dir.resolve((mine ? "out-quasivm" : "out-qemu") + pair.outExt());
                         deleteOutputs(dir);
+                        Path src = dir.resolve(pair.sourceName());
+                        warmSource(src, pair.sourceFormat() == ImageFormat.RAW ? mib << 20 : Files.size(src),
+                                warmBuffer);
                         settle(dir, mib << 20, rewrite);
                         double cpu0 = mine ? ProcessCpu.self() : ProcessCpu.reapedChildren();
                         double s = mine ? timeOurs(dir.resolve(pair.sourceName()), pair, target, durable)
@@ -278,6 +283,29 @@ public final class ConvertBenchmark {
      * CPU s for raw→vhd, the same conversion repeated at once 0.3–0.5 s, for QuasiVM and qemu-img alike), and that
      * penalty fell on whichever tool the alternation put first: with an odd number of runs, the same tool for a pair.
      */
+    /**
+     * Reads the first {@code bytes} of the source (untimed), so both tools find it in the page cache. This machine
+     * pages out file data idle for a minute (a DAMON "pageout" scheme for unmapped pages of age 12 × 5 s, see
+     * /sys/kernel/mm/damon/admin), and a back-to-raw source is read only once per run, more than a minute apart:
+     * without this, whichever tool the alternation put first read it from the disk, with an odd run count the
+     * same tool for a pair three times out of five. A raw source is read only up to its hole (reading a hole
+     * would fill the page cache with zero pages).
+     */
+    static void warmSource(Path source, long bytes, ByteBuffer buffer) throws IOException {
+        try (FileChannel ch = FileChannel.open(source, StandardOpenOption.READ)) {
+            for (long off = 0; off < bytes; off += buffer.capacity()) {
+                buffer.clear();
+                buffer.limit((int) Math.min(buffer.capacity(), bytes - off));
+                while (buffer.hasRemaining() && ch.read(buffer, off + buffer.position()) >= 0) {
+                    // read to the limit or the end of the file
+                }
+                if (buffer.hasRemaining()) {
+                    return;
+                }
+            }
+        }
+    }
+
     static void settle(Path dir, long bytes, ByteBuffer pattern) throws IOException {
         Path scratch = dir.resolve("settle.tmp");
         Files.deleteIfExists(scratch);

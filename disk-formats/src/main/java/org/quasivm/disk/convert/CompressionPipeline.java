@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.zip.Deflater;
 import org.quasivm.disk.DiskImageException;
 import org.quasivm.disk.io.CompressedClusterSink;
+import org.quasivm.disk.io.PageAlignedBuffer;
 
 /**
  * Deflates clusters on several threads and hands them to a {@link CompressedClusterSink} in ascending order.
@@ -41,11 +42,11 @@ final class CompressionPipeline implements AutoCloseable {
         CompletableFuture<Void> done;
 
         Batch() {
-            raw = ByteBuffer.allocateDirect(clustersPerBatch * clusterSize);
+            raw = PageAlignedBuffer.allocate(clustersPerBatch * clusterSize);
             out = new ByteBuffer[clustersPerBatch];
             skip = new boolean[clustersPerBatch];
             for (int i = 0; i < clustersPerBatch; i++) {
-                out[i] = ByteBuffer.allocateDirect(clusterSize + clusterSize / 8 + 1024);
+                out[i] = PageAlignedBuffer.allocate(clusterSize + clusterSize / 8 + 1024);
             }
         }
 

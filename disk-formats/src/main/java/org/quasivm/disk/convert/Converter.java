@@ -71,6 +71,11 @@ public final class Converter {
                 if (options.compress() && !stream) {
                     throw new DiskImageException(dst, "compression is available for qcow2 and streamOptimized VMDK only");
                 }
+                if (options.durable() && !stream) {
+                    // The data must reach the disk before the output appears: send it there once, rather than
+                    // copying it into the page cache and writing it back from there at the final sync.
+                    out.bypassPageCacheForData();
+                }
                 if (stream) {
                     copyCompressed(in, (CompressedClusterSink) out, options, progress, cancel, dst);
                 } else {

@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import org.quasivm.disk.BlockDevice;
 import org.quasivm.disk.DiskImageException;
 import org.quasivm.disk.Extent;
+import org.quasivm.disk.io.PageAlignedBuffer;
 
 /**
  * Reads a device front to back on a helper thread, a few chunks ahead of the consumer, so reading the
@@ -35,7 +36,7 @@ final class ReadAhead implements AutoCloseable {
     ReadAhead(BlockDevice in) {
         this.in = in;
         for (int i = 0; i < BUFFERS; i++) {
-            free.add(ByteBuffer.allocateDirect(CHUNK));
+            free.add(PageAlignedBuffer.allocate(CHUNK));
         }
         thread = new Thread(this::run, "disk-read-ahead");
         thread.setDaemon(true);

@@ -22,6 +22,9 @@ public final class ImageFile implements Closeable {
     private final FileChannel channel;
     private final boolean writable;
     private FileLock lock;
+    /** A second descriptor opened with O_DIRECT, or null: see {@link #bypassPageCacheForData()}. */
+    private FileChannel direct;
+    private int directAlignment;
 
     private ImageFile(Path path, FileChannel channel, boolean writable) {
         this.path = path;
@@ -141,11 +144,44 @@ public final class ImageFile implements Closeable {
         long pos = position;
         try {
             while (src.hasRemaining()) {
-                pos += channel.write(src, pos);
+                pos += (directlyWritable(src, pos) ? direct : channel).write(src, pos);
             }
         } catch (IOException e) {
             throw new DiskImageException(path, "write error at offset " + pos + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * From now on, writes that O_DIRECT accepts (a direct buffer whose address, length and file position are
+     * multiples of the file system's block size) bypass the page cache; all others stay buffered. For output
+     * that is synced as a whole at the end (a durable conversion): the data goes to the disk once, without
+     * first being copied into the page cache and then written back from it. Where the file system refuses
+     * O_DIRECT (tmpfs, some network file systems) nothing changes. Reads stay buffered; the kernel keeps the
+     * two paths coherent (a direct write drops cached pages of its range).
+     */
+    public void bypassPageCacheForData() {
+        if (!writable || direct != null) {
+            return;
+        }
+        try {
+            long block = java.nio.file.Files.getFileStore(path).getBlockSize();
+            if (block <= 0 || block > PageAlignedBuffer.ALIGNMENT || Long.bitCount(block) != 1) {
+                return;
+            }
+            direct = FileChannel.open(path, StandardOpenOption.WRITE, com.sun.nio.file.ExtendedOpenOption.DIRECT);
+            directAlignment = (int) block;
+        } catch (IOException | UnsupportedOperationException e) {
+            direct = null; // buffered writes only: slower to sync, equally correct
+        }
+    }
+
+    private boolean directlyWritable(ByteBuffer src, long pos) {
+        if (direct == null || !src.isDirect()) {
+            return false;
+        }
+        int mask = directAlignment - 1;
+        return (pos & mask) == 0 && (src.remaining() & mask) == 0
+                && src.alignmentOffset(src.position(), directAlignment) == 0;
     }
 
     /** A negative position can only come from an unchecked overflow: refuse it as damage, never as a crash. */
@@ -180,10 +216,16 @@ public final class ImageFile implements Closeable {
     @Override
     public void close() throws DiskImageException {
         try {
-            if (lock != null && lock.isValid()) {
-                lock.release();
+            try {
+                if (lock != null && lock.isValid()) {
+                    lock.release();
+                }
+                if (direct != null) {
+                    direct.close();
+                }
+            } finally {
+                channel.close();
             }
-            channel.close();
         } catch (IOException e) {
             throw new DiskImageException(path, "close failed: " + e.getMessage(), e);
         }

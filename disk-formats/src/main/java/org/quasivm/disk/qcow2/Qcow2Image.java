@@ -373,6 +373,13 @@ public final class Qcow2Image extends DiskImage implements CompressedClusterSink
     }
 
     @Override
+    public void bypassPageCacheForData() {
+        if (!isReadOnly()) {
+            file.bypassPageCacheForData();
+        }
+    }
+
+    @Override
     protected void closeLayer() throws IOException {
         if (!isReadOnly() && header.version() >= 3) {
             if (durableClose()) {

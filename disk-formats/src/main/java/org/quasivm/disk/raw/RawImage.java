@@ -10,6 +10,7 @@ import org.quasivm.disk.Extent;
 import org.quasivm.disk.ImageFormat;
 import org.quasivm.disk.ParentLink;
 import org.quasivm.disk.io.ImageFile;
+import org.quasivm.disk.io.PageAlignedBuffer;
 
 /**
  * A raw image: the file is the disk. Created files are sparse (extended without writing), and zero blocks
@@ -104,7 +105,7 @@ public final class RawImage extends DiskImage {
     public void writeZeros(long offset, long length) throws IOException {
         checkWritable();
         checkRange(offset, length);
-        ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK, Math.max(1, length)));
+        ByteBuffer zeros = PageAlignedBuffer.allocate((int) Math.min(ZERO_CHUNK, Math.max(1, length)));
         long off = offset;
         long end = offset + length;
         while (off < end) {
@@ -169,6 +170,13 @@ public final class RawImage extends DiskImage {
         checkWritable();
         file.truncate(newSize);
         size = newSize;
+    }
+
+    @Override
+    public void bypassPageCacheForData() {
+        if (!isReadOnly()) {
+            file.bypassPageCacheForData();
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.quasivm.disk.BlockDevice;
 import org.quasivm.disk.Extent;
 import org.quasivm.disk.io.ImageFile;
+import org.quasivm.disk.io.PageAlignedBuffer;
 import org.quasivm.disk.io.Zeros;
 
 /**
@@ -322,7 +323,7 @@ public final class ClusteredStore {
 
     private ByteBuffer cowBuffer() {
         if (cowBuffer == null) {
-            cowBuffer = ByteBuffer.allocateDirect(clusterSize);
+            cowBuffer = PageAlignedBuffer.allocate(clusterSize);
         }
         return cowBuffer;
     }
@@ -389,7 +390,7 @@ public final class ClusteredStore {
 
     private ByteBuffer zeroCluster() {
         if (zeroCluster == null) {
-            zeroCluster = ByteBuffer.allocateDirect(clusterSize);
+            zeroCluster = PageAlignedBuffer.allocate(clusterSize);
         }
         zeroCluster.clear();
         return zeroCluster;

@@ -5,6 +5,7 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.quasivm.disk.DiskImageException;
 import org.quasivm.disk.io.ImageFile;
+import org.quasivm.disk.io.PageAlignedBuffer;
 import org.quasivm.disk.io.Zeros;
 
 /**
@@ -27,8 +28,8 @@ public final class CompressedClusterReader {
 
         State(boolean zlib, int maxCompressed, int clusterSize) {
             inflater = new Inflater(!zlib);
-            compressed = ByteBuffer.allocateDirect(maxCompressed);
-            cluster = ByteBuffer.allocateDirect(clusterSize);
+            compressed = PageAlignedBuffer.allocate(maxCompressed);
+            cluster = PageAlignedBuffer.allocate(clusterSize);
         }
     }
 

@@ -253,6 +253,13 @@ public final class VdiImage extends DiskImage {
     }
 
     @Override
+    public void bypassPageCacheForData() {
+        if (!isReadOnly()) {
+            file.bypassPageCacheForData();
+        }
+    }
+
+    @Override
     protected void closeLayer() throws IOException {
         file.close();
     }

@@ -12,12 +12,16 @@ import org.quasivm.disk.sparse.ClusteredStore;
  * block's data. A dynamic disk's bitmap is all ones (QEMU and Hyper-V read allocated blocks whole); a
  * differencing disk's bitmap says which sectors this layer holds, so partial writes need no copy from the parent.
  *
- * <p>New blocks go where the footer was; the order is bitmap/data, footer behind the block, then the BAT
- * entry. A crash in between leaves an unreferenced block and possibly no footer at the end; the footer copy at
- * offset 0 still opens the image and the next read-write open trims the tail.
+ * <p>New blocks go where the footer was, moved up so that their data (behind the bitmap) starts on a 4 KiB
+ * boundary, as Hyper-V aligns them: host page-cache pages then map whole guest pages, and a durable conversion
+ * can write the data with O_DIRECT. The gap costs at most 3.5 KiB per 2 MiB block; readers follow the BAT, which
+ * may point anywhere. The order is bitmap/data, footer behind the block, then the BAT entry. A crash in between
+ * leaves an unreferenced block and possibly no footer at the end; the footer copy at offset 0 still opens the
+ * image and the next read-write open trims the tail.
  */
 final class VhdBlockMap extends ClusterMap {
     private static final int UNUSED = 0xffffffff;
+    private static final long DATA_ALIGNMENT = 4096;
     private final ImageFile file;
     private final VhdDynamicHeader header;
     private final int[] bat;
@@ -204,11 +208,17 @@ final class VhdBlockMap extends ClusterMap {
         }
     }
 
+    /** Where the next block starts: at or after the end of the last one, its data 4 KiB-aligned. */
+    private long nextBlockStart() {
+        long data = (nextFree + bitmapBytes + DATA_ALIGNMENT - 1) & -DATA_ALIGNMENT;
+        return data - bitmapBytes;
+    }
+
     @Override
     public long allocate(long firstCluster, int count) {
-        long host = nextFree + bitmapBytes;
-        nextFree += (long) bitmapBytes + blockSize;
-        return host;
+        long start = nextBlockStart();
+        nextFree = start + bitmapBytes + blockSize;
+        return start + bitmapBytes;
     }
 
     @Override
@@ -219,8 +229,8 @@ final class VhdBlockMap extends ClusterMap {
 
     @Override
     public void allocateEmpty(long cluster) throws IOException {
-        long start = nextFree;
-        nextFree += (long) bitmapBytes + blockSize;
+        long start = nextBlockStart();
+        nextFree = start + bitmapBytes + blockSize;
         writeBlockHeaderAndEntry(cluster, start, (byte) 0);
     }
 

@@ -16,6 +16,7 @@ import org.quasivm.disk.ImageFormat;
 import org.quasivm.disk.ParentLink;
 import org.quasivm.disk.chain.ParentPaths;
 import org.quasivm.disk.io.ImageFile;
+import org.quasivm.disk.io.PageAlignedBuffer;
 import org.quasivm.disk.sparse.ClusteredStore;
 import org.quasivm.disk.sparse.MissingParent;
 
@@ -424,7 +425,7 @@ public final class VhdImage extends DiskImage {
             store.writeZeros(offset, length);
             return;
         }
-        ByteBuffer z = ByteBuffer.allocateDirect((int) Math.min(1 << 20, Math.max(1, length)));
+        ByteBuffer z = PageAlignedBuffer.allocate((int) Math.min(1 << 20, Math.max(1, length)));
         long done = 0;
         while (done < length) {
             z.clear();
@@ -506,6 +507,13 @@ public final class VhdImage extends DiskImage {
         file.sync();
         file.writeFully(f.toBytes(), 0);
         file.sync();
+    }
+
+    @Override
+    public void bypassPageCacheForData() {
+        if (!isReadOnly()) {
+            file.bypassPageCacheForData();
+        }
     }
 
     @Override

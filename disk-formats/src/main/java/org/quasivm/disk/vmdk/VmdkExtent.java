@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import org.quasivm.disk.BlockDevice;
 import org.quasivm.disk.Extent;
 import org.quasivm.disk.io.ImageFile;
+import org.quasivm.disk.io.PageAlignedBuffer;
 import org.quasivm.disk.io.Zeros;
 import org.quasivm.disk.sparse.ClusteredStore;
 
@@ -86,7 +87,7 @@ sealed interface VmdkExtent permits VmdkExtent.Sparse, VmdkExtent.Flat, VmdkExte
 
         @Override
         public void writeZeros(long offset, long len) throws IOException {
-            ByteBuffer z = ByteBuffer.allocateDirect((int) Math.min(1 << 20, len));
+            ByteBuffer z = PageAlignedBuffer.allocate((int) Math.min(1 << 20, len));
             long done = 0;
             while (done < len) {
                 z.clear();

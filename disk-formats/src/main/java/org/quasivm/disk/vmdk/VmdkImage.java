@@ -472,6 +472,18 @@ public final class VmdkImage extends DiskImage {
     }
 
     @Override
+    public void bypassPageCacheForData() {
+        if (isReadOnly()) {
+            return;
+        }
+        for (VmdkExtent e : extents) {
+            if (e.file() != null) {
+                e.file().bypassPageCacheForData();
+            }
+        }
+    }
+
+    @Override
     protected void closeLayer() throws IOException {
         IOException failure = null;
         List<ImageFile> closed = new ArrayList<>();

@@ -13,6 +13,7 @@ import org.quasivm.disk.ImageFormat;
 import org.quasivm.disk.ParentLink;
 import org.quasivm.disk.io.CompressedClusterSink;
 import org.quasivm.disk.io.ImageFile;
+import org.quasivm.disk.io.PageAlignedBuffer;
 import org.quasivm.disk.io.Zeros;
 
 /**
@@ -37,7 +38,7 @@ public final class VmdkStreamWriter extends DiskImage implements CompressedClust
     private final int[] gd;
     private final int[] gt = new int[VmdkCreator.GTES];
     private final ByteBuffer sector = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
-    private final ByteBuffer grain = ByteBuffer.allocateDirect(GRAIN_BYTES);
+    private final ByteBuffer grain = PageAlignedBuffer.allocate(GRAIN_BYTES);
     private ByteBuffer compressBuffer;
     private Deflater deflater;
     private long currentTable = -1;
@@ -214,7 +215,7 @@ public final class VmdkStreamWriter extends DiskImage implements CompressedClust
         }
         if (deflater == null) {
             deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, false);
-            compressBuffer = ByteBuffer.allocateDirect(GRAIN_BYTES + GRAIN_BYTES / 8 + 1024);
+            compressBuffer = PageAlignedBuffer.allocate(GRAIN_BYTES + GRAIN_BYTES / 8 + 1024);
         }
         deflater.reset();
         grain.clear();

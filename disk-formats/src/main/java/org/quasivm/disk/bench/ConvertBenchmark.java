@@ -215,18 +215,22 @@ public final class ConvertBenchmark {
             out.println(durableModes.get(d)
                     ? "== output synced before completion: QuasiVM default vs qemu-img -t writeback"
                     : "== no final sync: QuasiVM ConvertOptions.withDurable(false) vs qemu-img default (-t unsafe)");
-            out.printf(Locale.ROOT, "%-30s %22s %22s %8s %18s%n", "conversion (" + mib + "+" + mib + " MiB "
+            out.printf(Locale.ROOT, "%-30s %22s %22s %8s %6s %18s%n", "conversion (" + mib + "+" + mib + " MiB "
                     + options.data() + ")", "QuasiVM median [min..max]", "qemu-img median [min..max]", "ratio",
-                    "CPU s QuasiVM/qemu");
+                    "best", "CPU s QuasiVM/qemu");
             for (int p = 0; p < pairs.size(); p++) {
                 double mo = median(ours[d][p]);
                 double mq = median(theirs[d][p]);
-                out.printf(Locale.ROOT, "%-30s %7.2f s [%5.2f..%5.2f] %7.2f s [%5.2f..%5.2f] %7.2fx %8.2f / %6.2f%n",
+                out.printf(Locale.ROOT,
+                        "%-30s %7.2f s [%5.2f..%5.2f] %7.2f s [%5.2f..%5.2f] %7.2fx %5.2fx %8.2f / %6.2f%n",
                         pairs.get(p).name(), mo, min(ours[d][p]), max(ours[d][p]), mq, min(theirs[d][p]),
-                        max(theirs[d][p]), mq / mo, median(oursCpu[d][p]), median(theirsCpu[d][p]));
+                        max(theirs[d][p]), mq / mo, min(theirs[d][p]) / min(ours[d][p]), median(oursCpu[d][p]),
+                        median(theirsCpu[d][p]));
             }
         }
-        out.println("ratio = qemu-img time / QuasiVM time (above 1: QuasiVM faster); CPU = median CPU seconds of "
+        out.println("ratio = qemu-img time / QuasiVM time, of the medians (above 1: QuasiVM faster); best = the same"
+                + " of each tool's fastest run (on a host whose memory reporting makes single runs bimodal, the"
+                + " fastest run is each tool's own speed); CPU = median CPU seconds of "
                 + "the whole QuasiVM process (all threads, JIT and GC included) and of qemu-img; "
                 + Runtime.getRuntime().availableProcessors() + " processors; load average at end: " + loadAverage());
     }

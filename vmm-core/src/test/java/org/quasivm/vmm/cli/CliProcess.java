@@ -13,6 +13,10 @@ final class CliProcess {
 
     static Process start(Path log, List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
+        // A shell starts background jobs with SIGINT ignored, the child inherits that, and a JVM leaves an ignored
+        // SIGINT ignored: Ctrl-C tests would then fail whenever the suite itself was started with `&`. Users'
+        // terminals deliver it; so does this (coreutils env, Debian 12 and later).
+        cmd.addAll(List.of("env", "--default-signal=INT,TERM"));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Xshare:auto");

@@ -132,42 +132,44 @@ class VirtualClockTest {
         assertEquals(0, count[0]);
     }
 
+    private final VirtualClock slicing = deterministic();
+    private int cuts;
+
+    /** A slice planned to end at {@code end} on {@link #slicing}, counting its cuts in {@link #cuts}. */
+    private void sliceUntil(long end) {
+        slicing.sliceStarts(end, () -> cuts++);
+    }
+
     @Test
     void aTimerArmedBeforeTheSlicesPlannedEndCutsTheSliceOnce() {
-        VirtualClock clock = deterministic();
-        ClockTimer a = clock.newTimer("a", d -> { });
-        ClockTimer b = clock.newTimer("b", d -> { });
-        int[] cuts = {0};
-        clock.sliceStarts(1_000, () -> cuts[0]++);
+        ClockTimer a = slicing.newTimer("a", d -> { });
+        ClockTimer b = slicing.newTimer("b", d -> { });
+        sliceUntil(1_000);
         a.schedule(2_000);
-        assertEquals(0, cuts[0]);
+        assertEquals(0, cuts);
         a.schedule(500);
-        assertEquals(1, cuts[0]);
+        assertEquals(1, cuts);
         b.schedule(400);
-        assertEquals(1, cuts[0]);
+        assertEquals(1, cuts);
     }
 
     @Test
     void timersArmedBetweenSlicesCutNothing() {
-        VirtualClock clock = deterministic();
-        ClockTimer a = clock.newTimer("a", d -> { });
-        int[] cuts = {0};
-        clock.sliceStarts(Long.MAX_VALUE, () -> cuts[0]++);
-        clock.sliceEnded();
+        ClockTimer a = slicing.newTimer("a", d -> { });
+        sliceUntil(Long.MAX_VALUE);
+        slicing.sliceEnded();
         a.schedule(10);
         a.cancel();
-        assertEquals(0, cuts[0]);
+        assertEquals(0, cuts);
     }
 
     @Test
     void aSliceWithNoDeadlineIsCutByTheFirstTimerArmed() {
-        VirtualClock clock = deterministic();
-        ClockTimer a = clock.newTimer("a", d -> { });
-        int[] cuts = {0};
-        clock.sliceStarts(Long.MAX_VALUE, () -> cuts[0]++);
+        ClockTimer a = slicing.newTimer("a", d -> { });
+        sliceUntil(Long.MAX_VALUE);
         a.cancel();
-        assertEquals(0, cuts[0]);
+        assertEquals(0, cuts);
         a.schedule(1_000_000_000L);
-        assertEquals(1, cuts[0]);
+        assertEquals(1, cuts);
     }
 }

@@ -374,9 +374,7 @@ public final class Qcow2Image extends DiskImage implements CompressedClusterSink
 
     @Override
     public void bypassPageCacheForData() {
-        if (!isReadOnly()) {
-            file.bypassPageCacheForData();
-        }
+        file.bypassPageCacheForData(); // a no-op on a file opened read-only
     }
 
     @Override

@@ -174,9 +174,7 @@ public final class RawImage extends DiskImage {
 
     @Override
     public void bypassPageCacheForData() {
-        if (!isReadOnly()) {
-            file.bypassPageCacheForData();
-        }
+        file.bypassPageCacheForData(); // a no-op on a file opened read-only
     }
 
     @Override

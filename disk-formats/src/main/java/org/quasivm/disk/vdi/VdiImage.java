@@ -254,9 +254,7 @@ public final class VdiImage extends DiskImage {
 
     @Override
     public void bypassPageCacheForData() {
-        if (!isReadOnly()) {
-            file.bypassPageCacheForData();
-        }
+        file.bypassPageCacheForData(); // a no-op on a file opened read-only
     }
 
     @Override

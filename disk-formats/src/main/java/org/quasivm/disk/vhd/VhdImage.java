@@ -511,9 +511,7 @@ public final class VhdImage extends DiskImage {
 
     @Override
     public void bypassPageCacheForData() {
-        if (!isReadOnly()) {
-            file.bypassPageCacheForData();
-        }
+        file.bypassPageCacheForData(); // a no-op on a file opened read-only
     }
 
     @Override

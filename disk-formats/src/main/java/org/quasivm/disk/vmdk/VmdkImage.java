@@ -473,10 +473,7 @@ public final class VmdkImage extends DiskImage {
 
     @Override
     public void bypassPageCacheForData() {
-        if (isReadOnly()) {
-            return;
-        }
-        for (VmdkExtent e : extents) {
+        for (VmdkExtent e : extents) { // a no-op on extents opened read-only
             if (e.file() != null) {
                 e.file().bypassPageCacheForData();
             }
